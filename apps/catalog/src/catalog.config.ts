@@ -1,0 +1,20 @@
+import { commonEnv, env, kafkaEnv, loadConfig, postgresEnv, redisEnv, type ConfigOf } from '@shopmesh/config';
+
+export const catalogEnv = {
+  ...commonEnv,
+  ...postgresEnv,
+  ...redisEnv,
+  ...kafkaEnv,
+  CATALOG_DB_NAME: env.databaseName(),
+  CATALOG_TCP_HOST: env.string('a host or IP address to listen on'),
+  CATALOG_TCP_PORT: env.port(),
+  CATALOG_OPS_HOST: env.string('a host or IP address to listen on'),
+  CATALOG_OPS_PORT: env.port(),
+  CATALOG_CACHE_TTL_SECONDS: env.int(0, 86_400, 'seconds (0 turns the product cache off)'),
+  HEALTH_CHECK_TIMEOUT_MS: env.millis(100, 10_000),
+};
+
+export type CatalogConfig = ConfigOf<typeof catalogEnv>;
+
+export const loadCatalogConfig = (source?: Record<string, string | undefined>): CatalogConfig =>
+  loadConfig(catalogEnv, source);

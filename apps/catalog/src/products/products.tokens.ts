@@ -1,0 +1,2 @@
+export const CATALOG_REDIS = Symbol('CATALOG_REDIS');
+export const PRODUCT_CACHE_TTL_SECONDS = Symbol('PRODUCT_CACHE_TTL_SECONDS');

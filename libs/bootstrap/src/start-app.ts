@@ -1,0 +1,35 @@
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Transport } from '@nestjs/microservices';
+import { correlationMiddleware } from '@shopmesh/logging';
+import { Logger } from 'nestjs-pino';
+
+export interface StartOptions {
+  /** Host and port of the HTTP server (the public API for the gateway, the ops port otherwise). */
+  http: { host: string; port: number };
+  /** Host and port of the TCP microservice; the gateway has none. */
+  tcp?: { host: string; port: number };
+  /** Hook to configure the HTTP app before it listens (OpenAPI, body limits…). */
+  configure?: (app: INestApplication) => void;
+}
+
+/**
+ * Starts a ShopMesh app: its HTTP server and, for services, its TCP microservice sharing the
+ * same pipes, filters and interceptors. SIGTERM/SIGINT start a graceful shutdown.
+ */
+export async function startApp(module: DynamicModule, options: StartOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(module, { bufferLogs: true, abortOnError: false, forceCloseConnections: false });
+  app.useLogger(app.get(Logger));
+  app.use(correlationMiddleware);
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  options.configure?.(app);
+  if (options.tcp) {
+    app.connectMicroservice(
+      { transport: Transport.TCP, options: { host: options.tcp.host, port: options.tcp.port } },
+      { inheritAppConfig: true },
+    );
+    await app.startAllMicroservices();
+  }
+  await app.listen(options.http.port, options.http.host);
+  return app;
+}

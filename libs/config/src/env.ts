@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+/**
+ * Builders for environment variables. Each one converts the raw string into a
+ * typed value and carries a human description of what is expected, so a bad
+ * value is reported as "CATALOG_TCP_PORT: expected a TCP port (1-65535), got "abc"".
+ */
+const expecting = <T extends z.ZodType>(schema: T, expected: string): T =>
+  schema.meta({ expected }) as T;
+
+const required = (expected: string) =>
+  z.string({ error: () => `expected ${expected}` }).trim().min(1, { error: `expected ${expected}` });
+
+export const env = {
+  /** A non-empty string. */
+  string: (expected = 'a non-empty string') => expecting(required(expected), expected),
+
+  /** An integer within bounds. */
+  int: (min: number, max: number, expected = `an integer between ${min} and ${max}`) =>
+    expecting(
+      required(expected)
+        .regex(/^-?\d+$/, { error: `expected ${expected}` })
+        .transform(Number)
+        .pipe(z.number().int().min(min, { error: `expected ${expected}` }).max(max, { error: `expected ${expected}` })),
+      expected,
+    ),
+
+  /** A TCP port. */
+  port: () => env.int(1, 65535, 'a TCP port (1-65535)'),
+
+  /** A duration in milliseconds. */
+  millis: (min = 1, max = 600_000) => env.int(min, max, `a duration in milliseconds (${min}-${max})`),
+
+  /** `true` or `false` (also 1/0, yes/no). Never truthy-by-accident. */
+  bool: () =>
+    expecting(
+      required('true or false')
+        .toLowerCase()
+        .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), { error: 'expected true or false' })
+        .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+      'true or false',
+    ),
+
+  /** One of a fixed set of values. */
+  oneOf: <const T extends readonly [string, ...string[]]>(values: T) =>
+    expecting(
+      required(`one of ${values.join(', ')}`).pipe(z.enum(values, { error: `expected one of ${values.join(', ')}` })),
+      `one of ${values.join(', ')}`,
+    ),
+
+  /** A URL with one of the given schemes. */
+  url: (schemes: readonly string[]) => {
+    const expected = `a URL (${schemes.map((s) => `${s}://...`).join(' or ')})`;
+    return expecting(
+      required(expected).refine(
+        (v) => {
+          try {
+            return schemes.includes(new URL(v).protocol.replace(/:$/, ''));
+          } catch {
+            return false;
+          }
+        },
+        { error: `expected ${expected}` },
+      ),
+      expected,
+    );
+  },
+
+  /** A comma-separated list of host:port pairs. */
+  hostPorts: () => {
+    const expected = 'a comma-separated list of host:port';
+    return expecting(
+      required(expected)
+        .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+        .refine((list) => list.length > 0 && list.every((hp) => /^[^\s:]+:\d{1,5}$/.test(hp)), {
+          error: `expected ${expected}`,
+        }),
+      expected,
+    );
+  },
+
+  /** A Postgres database name. */
+  databaseName: () =>
+    expecting(
+      required('a database name ([a-z0-9_], max 63 chars)').regex(/^[a-z_][a-z0-9_]{0,62}$/, {
+        error: 'expected a database name ([a-z0-9_], max 63 chars)',
+      }),
+      'a database name ([a-z0-9_], max 63 chars)',
+    ),
+} as const;
+
+/** Variables every ShopMesh process reads. */
+export const commonEnv = {
+  NODE_ENV: env.oneOf(['development', 'production', 'test']),
+  LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  SHUTDOWN_DRAIN_MS: env.millis(0, 25_000),
+};
+
+/** Variables of a process that talks to PostgreSQL. */
+export const postgresEnv = {
+  POSTGRES_HOST: env.string('a host name or IP address'),
+  POSTGRES_PORT: env.port(),
+  POSTGRES_USER: env.string('a database user name'),
+  POSTGRES_PASSWORD: z.string({ error: 'expected a password (may be empty)' }),
+};
+
+/** Variables of a process that talks to Redis. */
+export const redisEnv = {
+  REDIS_URL: env.url(['redis', 'rediss']),
+};
+
+/** Variables of a process that talks to Kafka. */
+export const kafkaEnv = {
+  KAFKA_BROKERS: env.hostPorts(),
+};

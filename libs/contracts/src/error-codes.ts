@@ -1,0 +1,37 @@
+/**
+ * Every error code that may cross a process boundary, with the HTTP status the gateway
+ * answers for it. Codes are a public contract: never rename one, only add.
+ */
+export const ERROR_STATUS = {
+  'VALIDATION.FAILED': 400,
+  'HTTP.NOT_FOUND': 404,
+  'HTTP.METHOD_NOT_ALLOWED': 405,
+  'HTTP.PAYLOAD_TOO_LARGE': 413,
+  'HTTP.UNSUPPORTED_MEDIA_TYPE': 415,
+  'HTTP.BAD_REQUEST': 400,
+  'CATALOG.PRODUCT_NOT_FOUND': 404,
+  'CATALOG.SKU_TAKEN': 409,
+  'UPSTREAM.UNAVAILABLE': 503,
+  'UPSTREAM.TIMEOUT': 503,
+  'SERVICE.SHUTTING_DOWN': 503,
+  INTERNAL: 500,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** True if `code` is one of ours. */
+export const isErrorCode = (code: unknown): code is ErrorCode =>
+  typeof code === 'string' && Object.hasOwn(ERROR_STATUS, code);
+
+/** One invalid field of a request. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** The shape of an error as it travels between services. */
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+  errors?: FieldError[];
+}

@@ -1,0 +1,3 @@
+export { HealthModule } from './health.module';
+export type { HealthOptions } from './health-options';
+export { ShutdownState } from './shutdown-state';

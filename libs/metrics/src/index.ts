@@ -1,0 +1,2 @@
+export { Metrics, type RpcOutcome } from './metrics.service';
+export { MetricsModule } from './metrics.module';

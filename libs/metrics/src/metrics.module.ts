@@ -1,0 +1,29 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { httpMetricsMiddleware } from './http-metrics.middleware';
+import { MetricsController } from './metrics.controller';
+import { Metrics } from './metrics.service';
+import { RpcServerMetricsInterceptor } from './rpc-server-metrics.interceptor';
+
+/** Prometheus metrics at `GET /metrics`, HTTP and served-RPC latency histograms. */
+@Module({})
+export class MetricsModule implements NestModule {
+  constructor(private readonly metrics: Metrics) {}
+
+  static forRoot(options: { service: string }): DynamicModule {
+    return {
+      module: MetricsModule,
+      global: true,
+      controllers: [MetricsController],
+      providers: [
+        { provide: Metrics, useFactory: () => new Metrics(options.service) },
+        { provide: APP_INTERCEPTOR, useClass: RpcServerMetricsInterceptor },
+      ],
+      exports: [Metrics],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(httpMetricsMiddleware(this.metrics)).forRoutes('*');
+  }
+}

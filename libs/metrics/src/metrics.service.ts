@@ -1,0 +1,42 @@
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export type RpcOutcome = 'ok' | 'error' | 'timeout' | 'unavailable';
+
+/**
+ * One Prometheus registry per process: default process metrics plus latency
+ * histograms of HTTP requests served and of RPC calls made and served.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly httpServer = new Histogram({
+    name: 'http_server_request_duration_seconds',
+    help: 'Duration of HTTP requests served, by route and status code.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly rpcClient = new Histogram({
+    name: 'rpc_client_duration_seconds',
+    help: 'Duration of RPC calls made, by target service, pattern and outcome.',
+    labelNames: ['target', 'pattern', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly rpcServer = new Histogram({
+    name: 'rpc_server_duration_seconds',
+    help: 'Duration of RPC requests served, by pattern and outcome.',
+    labelNames: ['pattern', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  constructor(service: string) {
+    this.registry.setDefaultLabels({ service });
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
