@@ -1,0 +1,6 @@
+export { TcpProxy } from './tcp-proxy';
+export { freePort } from './free-port';
+export { waitUntil } from './wait-until';
+export { testEnv, REPO_ROOT } from './test-env';
+export { createTestDatabase, dropTestDatabase, pgConnectionOf, type PgConnection } from './test-database';
+export { AppProcess } from './app-process';
