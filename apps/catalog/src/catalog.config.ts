@@ -16,5 +16,4 @@ export const catalogEnv = {
 
 export type CatalogConfig = ConfigOf<typeof catalogEnv>;
 
-export const loadCatalogConfig = (source?: Record<string, string | undefined>): CatalogConfig =>
-  loadConfig(catalogEnv, source);
+export const loadCatalogConfig = (source?: Record<string, string | undefined>): CatalogConfig => loadConfig(catalogEnv, source);

@@ -22,7 +22,13 @@ export async function startCatalog(suite: string, overrides: Record<string, stri
   const base = testEnv(overrides);
   const database = await createTestDatabase(pgConnectionOf(base), 'shopmesh_catalog', suite);
   const [tcpPort, opsPort] = [await freePort(), await freePort()];
-  const env = { ...base, CATALOG_DB_NAME: database, CATALOG_TCP_PORT: String(tcpPort), CATALOG_OPS_PORT: String(opsPort), CATALOG_OPS_HOST: '127.0.0.1' };
+  const env = {
+    ...base,
+    CATALOG_DB_NAME: database,
+    CATALOG_TCP_PORT: String(tcpPort),
+    CATALOG_OPS_PORT: String(opsPort),
+    CATALOG_OPS_HOST: '127.0.0.1',
+  };
   await migrateCatalog(env);
   const logs: string[] = [];
   const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (logs.push(chunk.toString()), done()) });
@@ -30,7 +36,11 @@ export async function startCatalog(suite: string, overrides: Record<string, stri
     http: { host: '127.0.0.1', port: opsPort },
     tcp: { host: '127.0.0.1', port: tcpPort },
   });
-  const rpc = new RpcClient('catalog', ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port: tcpPort } }), 3000);
+  const rpc = new RpcClient(
+    'catalog',
+    ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port: tcpPort } }),
+    3000,
+  );
   return {
     app,
     rpc,

@@ -72,8 +72,12 @@ describe('catalog products over TCP (real Postgres and Redis)', () => {
 
   it('serves /metrics with RPC latency by pattern and outcome', async () => {
     const text = await (await fetch(`${sut.opsUrl}/metrics`)).text();
-    expect(text).toMatch(/rpc_server_duration_seconds_count\{service="catalog",pattern="catalog.products.list",outcome="ok"\} [1-9]/);
-    expect(text).toMatch(/rpc_server_duration_seconds_count\{service="catalog",pattern="catalog.products.get",outcome="error"\} [1-9]/);
+    expect(text).toMatch(
+      /rpc_server_duration_seconds_count\{service="catalog",pattern="catalog.products.list",outcome="ok"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /rpc_server_duration_seconds_count\{service="catalog",pattern="catalog.products.get",outcome="error"\} [1-9]/,
+    );
     expect(text).toContain('process_resident_memory_bytes');
   });
 });

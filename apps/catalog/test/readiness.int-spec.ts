@@ -31,7 +31,10 @@ describe('catalog readiness (real Postgres, Redis, Kafka)', () => {
     redisProxy = new TcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379));
     kafkaProxy = new TcpProxy(...hostPort((env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')[0] ?? ''));
     const [redisPort, kafkaPort] = [await redisProxy.start(), await kafkaProxy.start()];
-    sut = await startCatalog('readiness', { REDIS_URL: `redis://127.0.0.1:${redisPort}`, KAFKA_BROKERS: `127.0.0.1:${kafkaPort}` });
+    sut = await startCatalog('readiness', {
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
+    });
   });
 
   afterAll(async () => {
@@ -54,17 +57,27 @@ describe('catalog readiness (real Postgres, Redis, Kafka)', () => {
     ['kafka', () => kafkaProxy],
   ])('answers 503 naming %s within 10 s of losing it, and recovers when it returns', async (name, proxy) => {
     proxy().cut();
-    const down = await waitUntil(`readiness reports ${name} down`, async () => {
-      const r = await readiness(sut.opsUrl);
-      return r.code === 503 && r.body.details[name]?.status === 'down' && r;
-    }, { timeoutMs: 10_000 });
+    const down = await waitUntil(
+      `readiness reports ${name} down`,
+      async () => {
+        const r = await readiness(sut.opsUrl);
+        return r.code === 503 && r.body.details[name]?.status === 'down' && r;
+      },
+      { timeoutMs: 10_000 },
+    );
     expect(down.body.status).toBe('error');
-    expect(Object.entries(down.body.details).filter(([, d]) => d.status === 'down').map(([k]) => k)).toEqual([name]);
+    expect(
+      Object.entries(down.body.details)
+        .filter(([, d]) => d.status === 'down')
+        .map(([k]) => k),
+    ).toEqual([name]);
 
     const live = await fetch(`${sut.opsUrl}/health/live`);
     expect(live.status).toBe(200);
 
     proxy().heal();
-    await waitUntil(`readiness recovers after ${name} returns`, async () => (await readiness(sut.opsUrl)).code === 200, { timeoutMs: 10_000 });
+    await waitUntil(`readiness recovers after ${name} returns`, async () => (await readiness(sut.opsUrl)).code === 200, {
+      timeoutMs: 10_000,
+    });
   });
 });

@@ -12,5 +12,4 @@ export const gatewayEnv = {
 
 export type GatewayConfig = ConfigOf<typeof gatewayEnv>;
 
-export const loadGatewayConfig = (source?: Record<string, string | undefined>): GatewayConfig =>
-  loadConfig(gatewayEnv, source);
+export const loadGatewayConfig = (source?: Record<string, string | undefined>): GatewayConfig => loadConfig(gatewayEnv, source);

@@ -5,11 +5,13 @@ import { z } from 'zod';
  * typed value and carries a human description of what is expected, so a bad
  * value is reported as "CATALOG_TCP_PORT: expected a TCP port (1-65535), got "abc"".
  */
-const expecting = <T extends z.ZodType>(schema: T, expected: string): T =>
-  schema.meta({ expected }) as T;
+const expecting = <T extends z.ZodType>(schema: T, expected: string): T => schema.meta({ expected });
 
 const required = (expected: string) =>
-  z.string({ error: () => `expected ${expected}` }).trim().min(1, { error: `expected ${expected}` });
+  z
+    .string({ error: () => `expected ${expected}` })
+    .trim()
+    .min(1, { error: `expected ${expected}` });
 
 export const env = {
   /** A non-empty string. */
@@ -21,7 +23,13 @@ export const env = {
       required(expected)
         .regex(/^-?\d+$/, { error: `expected ${expected}` })
         .transform(Number)
-        .pipe(z.number().int().min(min, { error: `expected ${expected}` }).max(max, { error: `expected ${expected}` })),
+        .pipe(
+          z
+            .number()
+            .int()
+            .min(min, { error: `expected ${expected}` })
+            .max(max, { error: `expected ${expected}` }),
+        ),
       expected,
     ),
 
@@ -71,7 +79,12 @@ export const env = {
     const expected = 'a comma-separated list of host:port';
     return expecting(
       required(expected)
-        .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+        .transform((v) =>
+          v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        )
         .refine((list) => list.length > 0 && list.every((hp) => /^[^\s:]+:\d{1,5}$/.test(hp)), {
           error: `expected ${expected}`,
         }),

@@ -13,7 +13,13 @@ describe(loadConfig.name, () => {
 
   it('converts every variable into its type', () => {
     const sut = loadConfig(shape, valid);
-    expect(sut).toEqual({ PORT: 4002, ENABLED: false, BROKERS: ['127.0.0.1:9092', 'k2:9093'], REDIS_URL: 'redis://x:6379', MODE: 'b' });
+    expect(sut).toEqual({
+      PORT: 4002,
+      ENABLED: false,
+      BROKERS: ['127.0.0.1:9092', 'k2:9093'],
+      REDIS_URL: 'redis://x:6379',
+      MODE: 'b',
+    });
     expect(Object.isFrozen(sut)).toBe(true);
   });
 

@@ -6,9 +6,12 @@ describe(assertSafeDatabase.name, () => {
     expect(() => assertSafeDatabase(name, 'test')).not.toThrow();
   });
 
-  it.each(['shopmesh_catalog', 'test', 'postgres', 'shopmesh_test_catalog_prod_x'.replace('_test', '')])('refuses %s in tests', (name) => {
-    expect(() => assertSafeDatabase(name, 'test')).toThrow(/Refusing to use database/);
-  });
+  it.each(['shopmesh_catalog', 'test', 'postgres', 'shopmesh_test_catalog_prod_x'.replace('_test', '')])(
+    'refuses %s in tests',
+    (name) => {
+      expect(() => assertSafeDatabase(name, 'test')).toThrow(/Refusing to use database/);
+    },
+  );
 
   it('leaves other environments alone', () => {
     expect(() => assertSafeDatabase('shopmesh_catalog', 'development')).not.toThrow();

@@ -20,7 +20,9 @@ export class AppError extends Error {
   }
 
   toPayload(): ErrorPayload {
-    return this.errors ? { code: this.code, message: this.message, errors: this.errors } : { code: this.code, message: this.message };
+    return this.errors
+      ? { code: this.code, message: this.message, errors: this.errors }
+      : { code: this.code, message: this.message };
   }
 
   /** Rebuilds an AppError from what came over the wire, if it is one of ours. */

@@ -26,7 +26,12 @@ export class ReadinessChecks {
     if (kafka) checks.push(() => kafka.check(timeoutMs));
     if (options.rpcTargets && rpc) {
       for (const client of rpc.clients) {
-        checks.push(() => indicator.check(client.target).attempt(() => client.ping(timeoutMs)).withTimeout(timeoutMs + 250));
+        checks.push(() =>
+          indicator
+            .check(client.target)
+            .attempt(() => client.ping(timeoutMs))
+            .withTimeout(timeoutMs + 250),
+        );
       }
     }
     this.all = checks;

@@ -56,8 +56,11 @@ export class LoggingModule {
             quietRpcLogger: true,
             // expected outcomes (a coded error below 500) are not errors of this service
             customLogLevel: (_ctx, error) => (error === undefined ? 'info' : isExpected(error) ? 'info' : 'error'),
-            customErrorObject: (_ctx, error, value) => (isExpected(error) ? { code: (error as unknown as { code: string }).code } : value),
-            autoLogging: { ignore: (ctx) => ctx.switchToRpc().getContext<{ getPattern?: () => string }>().getPattern?.() === 'ops.ping' },
+            customErrorObject: (_ctx, error, value) =>
+              isExpected(error) ? { code: (error as unknown as { code: string }).code } : value,
+            autoLogging: {
+              ignore: (ctx) => ctx.switchToRpc().getContext<{ getPattern?: () => string }>().getPattern?.() === 'ops.ping',
+            },
           },
         }),
       ],

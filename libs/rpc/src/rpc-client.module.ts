@@ -35,7 +35,14 @@ export class RpcClientModule {
     return {
       module: RpcClientModule,
       global: true,
-      providers: [...providers, { provide: RpcClientRegistry, inject: providers.map((p) => p.provide), useFactory: (...clients: RpcClient[]) => new RpcClientRegistry(clients) }],
+      providers: [
+        ...providers,
+        {
+          provide: RpcClientRegistry,
+          inject: providers.map((p) => p.provide),
+          useFactory: (...clients: RpcClient[]) => new RpcClientRegistry(clients),
+        },
+      ],
       exports: [...providers.map((p) => p.provide), RpcClientRegistry],
     };
   }

@@ -5,7 +5,15 @@ import { CorrelationContext, type RpcMessage } from '@shopmesh/logging';
 import type { Metrics, RpcOutcome } from '@shopmesh/metrics';
 import { TimeoutError, firstValueFrom, timeout } from 'rxjs';
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNABORTED']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+]);
 
 export interface RpcCallOptions {
   /** Deadline of this call; defaults to the client's. */
@@ -37,7 +45,8 @@ export class RpcClient {
       return await firstValueFrom(this.proxy.send<TResult>(pattern, message).pipe(timeout({ first: timeoutMs })));
     } catch (error) {
       const appError = this.toAppError(error, timeoutMs);
-      outcome = appError.code === 'UPSTREAM.TIMEOUT' ? 'timeout' : appError.code === 'UPSTREAM.UNAVAILABLE' ? 'unavailable' : 'error';
+      outcome =
+        appError.code === 'UPSTREAM.TIMEOUT' ? 'timeout' : appError.code === 'UPSTREAM.UNAVAILABLE' ? 'unavailable' : 'error';
       throw appError;
     } finally {
       stop?.({ outcome });

@@ -17,8 +17,6 @@ export class RpcContextInterceptor implements NestInterceptor {
       throw new AppError('UPSTREAM.TIMEOUT', 'The caller stopped waiting before the request was served');
     }
     const correlationId = meta?.correlationId ?? randomUUID();
-    return new Observable((subscriber) =>
-      CorrelationContext.run(correlationId, () => next.handle().subscribe(subscriber)),
-    );
+    return new Observable((subscriber) => CorrelationContext.run(correlationId, () => next.handle().subscribe(subscriber)));
   }
 }

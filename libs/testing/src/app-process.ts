@@ -30,6 +30,9 @@ export class AppProcess {
 
   /** Starts the process and resolves once `/health/live` answers. */
   async start(): Promise<this> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
+      throw new Error(`${this.app} is already running (pid ${this.child.pid})`);
+    }
     const out = createWriteStream(this.logFile, { flags: 'a' });
     const child = spawn(process.execPath, [resolve(REPO_ROOT, `dist/apps/${this.app}/src/main.js`)], {
       env: { PATH: process.env.PATH ?? '', ...this.env },
@@ -40,11 +43,15 @@ export class AppProcess {
     child.stderr.pipe(out);
     this.child = child;
     this.exit = new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
-    await waitUntil(`${this.app} answers /health/live`, async () => {
-      if (child.exitCode !== null) throw new Error(`${this.app} exited with ${child.exitCode}: ${this.logs().slice(-2000)}`);
-      const res = await fetch(`${this.url}/health/live`);
-      return res.ok;
-    }, { timeoutMs: 30_000, intervalMs: 200 });
+    await waitUntil(
+      `${this.app} answers /health/live`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${this.app} exited with ${child.exitCode}: ${this.logs().slice(-2000)}`);
+        const res = await fetch(`${this.url}/health/live`);
+        return res.ok;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     return this;
   }
 

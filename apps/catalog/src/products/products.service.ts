@@ -27,11 +27,17 @@ export class ProductsService {
     if (query.cursor !== undefined) {
       const cursor = decodeCursor(query.cursor);
       if (!cursor) {
-        throw new AppError('VALIDATION.FAILED', 'Invalid cursor', [{ field: 'cursor', message: 'not a cursor returned by this API' }]);
+        throw new AppError('VALIDATION.FAILED', 'Invalid cursor', [
+          { field: 'cursor', message: 'not a cursor returned by this API' },
+        ]);
       }
       qb.andWhere('(p.created_at, p.id) < (:createdAt, :id)', cursor);
     }
-    const rows = await qb.orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').limit(query.limit + 1).getMany();
+    const rows = await qb
+      .orderBy('p.created_at', 'DESC')
+      .addOrderBy('p.id', 'DESC')
+      .limit(query.limit + 1)
+      .getMany();
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {

@@ -1,7 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse, type ApiResponseSchemaHost } from '@nestjs/swagger';
 
-
 const PROBLEM_SCHEMA: ApiResponseSchemaHost['schema'] = {
   type: 'object',
   required: ['type', 'title', 'status', 'detail', 'code', 'correlationId'],
@@ -23,6 +22,10 @@ const PROBLEM_SCHEMA: ApiResponseSchemaHost['schema'] = {
 export const ApiProblemResponses = (...statuses: number[]): MethodDecorator & ClassDecorator =>
   applyDecorators(
     ...statuses.map((status) =>
-      ApiResponse({ status, description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: PROBLEM_SCHEMA } } }),
+      ApiResponse({
+        status,
+        description: 'Problem details (RFC 9457)',
+        content: { 'application/problem+json': { schema: PROBLEM_SCHEMA } },
+      }),
     ),
   );

@@ -20,7 +20,9 @@ export class CreateProducts1763840000000 implements MigrationInterface {
         CONSTRAINT products_sku_unique UNIQUE (sku)
       )`);
     await queryRunner.query(`CREATE INDEX products_active_page ON products (created_at DESC, id DESC) WHERE active`);
-    await queryRunner.query(`CREATE INDEX products_active_category_page ON products (category, created_at DESC, id DESC) WHERE active`);
+    await queryRunner.query(
+      `CREATE INDEX products_active_category_page ON products (category, created_at DESC, id DESC) WHERE active`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
