@@ -80,8 +80,8 @@ describe('products through the gateway (real processes, Postgres, Redis, Kafka)'
       platform.catalog.logLines().find((l) => l.correlationId === correlationId),
     );
     expect(served).toMatchObject({ service: 'catalog', rpc: expect.objectContaining({ pattern: 'catalog.products.get' }) });
-    expect(platform.gateway.logLines().some((l) => l.correlationId === correlationId && l.msg === 'request completed')).toBe(
-      true,
+    await waitUntil('gateway logs the request', () =>
+      platform.gateway.logLines().some((l) => l.correlationId === correlationId && l.msg === 'request completed'),
     );
   });
 

@@ -2,15 +2,35 @@ import { ConfigError } from '@shopmesh/config';
 
 const HARD_EXIT_MS = 28_000;
 
+interface Closable {
+  close(): Promise<void>;
+}
+
 /**
- * The `main.ts` of every app: runs `start`, prints a bad configuration as one line and exits 1,
+ * The `main.ts` of every app: runs `start`; prints a bad configuration as one line and exits 1;
+ * on SIGTERM/SIGINT closes the app gracefully (readiness first, see `DrainOnShutdown`) and exits 0,
  * and makes sure a shutdown can never take longer than 30 s.
  */
-export function runMain(start: () => Promise<{ close(): Promise<void> }>): void {
+export function runMain(start: () => Promise<Closable>): void {
+  const started = start();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => setTimeout(() => process.exit(1), HARD_EXIT_MS).unref());
+    process.once(signal, () => {
+      setTimeout(() => {
+        process.stderr.write(`Shutdown took longer than ${HARD_EXIT_MS} ms: exiting\n`);
+        process.exit(1);
+      }, HARD_EXIT_MS).unref();
+      started
+        .then((app) => app.close())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+            process.exit(1);
+          },
+        );
+    });
   }
-  start().catch((error: unknown) => {
+  started.catch((error: unknown) => {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
     } else {

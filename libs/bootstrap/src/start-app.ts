@@ -15,13 +15,12 @@ export interface StartOptions {
 
 /**
  * Starts a ShopMesh app: its HTTP server and, for services, its TCP microservice sharing the
- * same pipes, filters and interceptors. SIGTERM/SIGINT start a graceful shutdown.
+ * same pipes, filters and interceptors. Signals are handled by `runMain`.
  */
 export async function startApp(module: DynamicModule, options: StartOptions): Promise<INestApplication> {
   const app = await NestFactory.create(module, { bufferLogs: true, abortOnError: false, forceCloseConnections: false });
   app.useLogger(app.get(Logger));
   app.use(correlationMiddleware);
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   options.configure?.(app);
   if (options.tcp) {
     app.connectMicroservice(
