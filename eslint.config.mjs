@@ -4,7 +4,18 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**', '.data/**', '.run/**', '*.config.js', 'eslint.config.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.cache/**',
+      '.data/**',
+      '.run/**',
+      '*.config.js',
+      'eslint.config.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,
@@ -24,7 +35,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@shopmesh/*/*'], message: 'Import a library only through its root alias (@shopmesh/<lib>).' },
-            { group: ['**/libs/*/src/*', '../../libs/**', '../../../libs/**'], message: 'Import a library through its @shopmesh/<lib> alias, not by path.' },
+            {
+              group: ['**/libs/*/src/*', '../../libs/**', '../../../libs/**'],
+              message: 'Import a library through its @shopmesh/<lib> alias, not by path.',
+            },
           ],
         },
       ],
