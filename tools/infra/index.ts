@@ -1,4 +1,6 @@
-import { ALL_KAFKA_TOPICS } from '@shopmesh/contracts';
+// Relative on purpose: Jest's globalSetup loads this file without the @shopmesh/* module mapping.
+// eslint-disable-next-line no-restricted-imports
+import { ALL_KAFKA_TOPICS } from '../../libs/contracts/src';
 import { composeUp, dockerEngineAnswers } from './docker';
 import { loadInfraConfig, type InfraConfig } from './infra-config';
 import { kafkaAnswers, prepareKafka } from './kafka/kafka-admin';
