@@ -70,10 +70,4 @@ export class RpcClient {
     if (known) return known;
     return new AppError('UPSTREAM.UNAVAILABLE', `The ${this.target} service is unavailable`);
   }
-
-  /** True if the error says the request never reached the callee. */
-  static isConnectionError(error: unknown): boolean {
-    const code = (error as { code?: unknown } | null)?.code;
-    return typeof code === 'string' && UNAVAILABLE_CODES.has(code);
-  }
 }

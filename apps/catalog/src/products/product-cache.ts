@@ -36,10 +36,6 @@ export class ProductCache implements OnApplicationShutdown {
     }
   }
 
-  async evict(id: string): Promise<void> {
-    await this.redis.del(this.key(id));
-  }
-
   onApplicationShutdown(): void {
     this.redis.disconnect();
   }
