@@ -5,16 +5,6 @@ import { CorrelationContext, type RpcMessage } from '@shopmesh/logging';
 import type { Metrics, RpcOutcome } from '@shopmesh/metrics';
 import { TimeoutError, firstValueFrom, timeout } from 'rxjs';
 
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ETIMEDOUT',
-  'ECONNABORTED',
-]);
-
 export interface RpcCallOptions {
   /** Deadline of this call; defaults to the client's. */
   timeoutMs?: number;
