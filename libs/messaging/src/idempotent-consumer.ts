@@ -1,0 +1,193 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CorrelationContext } from '@shopmesh/logging';
+import type { Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
+import type { DataSource, EntityManager } from 'typeorm';
+import { backoffDelay } from './backoff';
+import { EnvelopeSchema, type Envelope } from './envelope';
+import { NonRetriableError } from './errors';
+import { deadLetterTopicOf, DlqHeaders } from './dead-letters';
+
+/** What a consumer does with one message, inside the transaction that records it as processed. */
+export type MessageHandler = (envelope: Envelope, manager: EntityManager) => Promise<void>;
+
+export interface ConsumerOptions {
+  /** Consumer name: the Kafka group id and the key of its processed-message records. */
+  name: string;
+  topics: string[];
+  handler: MessageHandler;
+  /** Attempts before a retriable failure goes to the dead-letter topic. */
+  maxAttempts: number;
+  minBackoffMs: number;
+  maxBackoffMs: number;
+  /** Where to start when the group has no committed offset. */
+  fromBeginning?: boolean;
+}
+
+export type ConsumerState = 'stopped' | 'starting' | 'running' | 'crashed';
+
+type Outcome = 'processed' | 'duplicate' | 'dead-lettered';
+
+/**
+ * A Kafka consumer whose effects happen once: the handler runs in a database transaction that
+ * also inserts `(consumer, message id)` into `processed_messages`; a redelivered message finds
+ * its record and is acknowledged without running again. Retriable failures are retried in place
+ * (keeping the partition's order) with exponential backoff and jitter; after `maxAttempts`, or at
+ * once for a malformed or non-retriable message, it goes to `<topic>.dlq` with the error, the
+ * attempt count and its original headers, and the partition moves on. A crash the client does not
+ * recover from is restarted here; meanwhile `state` is not `running` (readiness reports it).
+ */
+export class IdempotentConsumer {
+  private consumer?: Consumer;
+  private stopping = false;
+  private restartTimer?: NodeJS.Timeout;
+  state: ConsumerState = 'stopped';
+  lastError?: string;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly producer: Producer,
+    private readonly dataSource: DataSource,
+    readonly options: ConsumerOptions,
+    private readonly log: (level: 'warn' | 'error' | 'info', message: string, error?: unknown) => void = () => undefined,
+    private readonly onOutcome: (outcome: Outcome, topic: string) => void = () => undefined,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    this.state = 'starting';
+    const consumer = this.kafka.consumer({ groupId: this.options.name, allowAutoTopicCreation: false, retry: { retries: 5 } });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.state = 'running';
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.state = 'crashed';
+      this.lastError = payload.error.message;
+      this.log(
+        'error',
+        `consumer ${this.options.name} crashed${payload.restart ? '; the client restarts it' : '; restarting it'}`,
+        payload.error,
+      );
+      if (!payload.restart) this.scheduleRestart();
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
+    await consumer.run({ autoCommit: true, partitionsConsumedConcurrently: 1, eachMessage: (payload) => this.consume(payload) });
+  }
+
+  /** Stops fetching, lets the message in hand finish and commits its offset. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    await this.consumer?.disconnect();
+    this.state = 'stopped';
+  }
+
+  private scheduleRestart(): void {
+    if (this.stopping) return;
+    this.restartTimer = setTimeout(() => {
+      void this.consumer
+        ?.disconnect()
+        .catch(() => undefined)
+        .then(() => this.start())
+        .catch((error: unknown) => {
+          this.log('error', `consumer ${this.options.name} failed to restart`, error);
+          this.scheduleRestart();
+        });
+    }, 1000);
+  }
+
+  private async consume(payload: EachMessagePayload): Promise<void> {
+    const { topic, partition, message } = payload;
+    const envelope = this.parse(message.value);
+    if (!envelope) {
+      await this.deadLetter(
+        topic,
+        partition,
+        message.offset,
+        message.key,
+        message.value,
+        message.headers,
+        'malformed envelope',
+        1,
+      );
+      return;
+    }
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const outcome = await CorrelationContext.run(envelope.correlationId, () => this.applyOnce(envelope));
+        this.onOutcome(outcome, topic);
+        return;
+      } catch (error) {
+        const retriable = !(error instanceof NonRetriableError);
+        if (!retriable || attempt >= this.options.maxAttempts || this.stopping) {
+          if (this.stopping && retriable) throw error; // not committed: redelivered after restart
+          const reason = error instanceof Error ? error.message : String(error);
+          await this.deadLetter(topic, partition, message.offset, message.key, message.value, message.headers, reason, attempt);
+          return;
+        }
+        await sleep(backoffDelay(attempt, this.options.minBackoffMs, this.options.maxBackoffMs));
+        await payload.heartbeat();
+      }
+    }
+  }
+
+  private async applyOnce(envelope: Envelope): Promise<Outcome> {
+    return this.dataSource.transaction(async (manager) => {
+      const inserted = await manager.query<unknown[]>(
+        `INSERT INTO processed_messages (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`,
+        [this.options.name, envelope.id],
+      );
+      if (inserted.length === 0) return 'duplicate';
+      await this.options.handler(envelope, manager);
+      return 'processed';
+    });
+  }
+
+  private parse(value: Buffer | null): Envelope | undefined {
+    if (!value) return undefined;
+    try {
+      const result = EnvelopeSchema.safeParse(JSON.parse(value.toString('utf8')));
+      return result.success ? result.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    offset: string,
+    key: Buffer | null,
+    value: Buffer | null,
+    headers: IHeaders | undefined,
+    reason: string,
+    attempts: number,
+  ): Promise<void> {
+    this.log(
+      'warn',
+      `consumer ${this.options.name}: message ${topic}/${partition}@${offset} dead-lettered after ${attempts} attempt(s): ${reason}`,
+    );
+    await this.producer.send({
+      topic: deadLetterTopicOf(topic),
+      acks: -1,
+      messages: [
+        {
+          key,
+          value,
+          headers: {
+            ...headers,
+            [DlqHeaders.error]: reason.slice(0, 2000),
+            [DlqHeaders.attempts]: String(attempts),
+            [DlqHeaders.originalTopic]: topic,
+            [DlqHeaders.originalPartition]: String(partition),
+            [DlqHeaders.originalOffset]: offset,
+            [DlqHeaders.consumer]: this.options.name,
+            [DlqHeaders.failedAt]: new Date().toISOString(),
+          },
+        },
+      ],
+    });
+    this.onOutcome('dead-lettered', topic);
+  }
+}

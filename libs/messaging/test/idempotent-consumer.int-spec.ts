@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { waitUntil } from '@shopmesh/testing';
+import type { EntityManager } from 'typeorm';
+import {
+  DlqHeaders,
+  IdempotentConsumer,
+  NonRetriableError,
+  createEnvelope,
+  listDeadLetters,
+  redriveDeadLetters,
+  type Envelope,
+} from '../src';
+import { startMessagingHarness, type MessagingHarness } from './messaging-harness';
+
+const ledgerNotes = async (h: MessagingHarness): Promise<string[]> =>
+  (await h.dataSource.query<Array<{ note: string }>>(`SELECT note FROM ledger ORDER BY id`)).map((r) => r.note);
+
+const record = (envelope: Envelope, manager: EntityManager) =>
+  manager.query(`INSERT INTO ledger (message_id, note) VALUES ($1, $2)`, [
+    envelope.id,
+    String((envelope.payload as { note: string }).note),
+  ]);
+
+describe('idempotent consumer (real Postgres and Kafka)', () => {
+  let h: MessagingHarness;
+  const consumers: IdempotentConsumer[] = [];
+
+  beforeAll(async () => {
+    h = await startMessagingHarness('consumer');
+  });
+  afterEach(async () => {
+    await Promise.all(consumers.splice(0).map((c) => c.stop()));
+    await h.dataSource.query(`TRUNCATE ledger, processed_messages`);
+  });
+  afterAll(() => h?.close());
+
+  const startConsumer = async (topic: string, handler: (e: Envelope, m: EntityManager) => Promise<void>, maxAttempts = 3) => {
+    const consumer = new IdempotentConsumer(h.kafka, await h.producer(), h.dataSource, {
+      name: `test-${randomUUID()}`,
+      topics: [topic],
+      handler,
+      maxAttempts,
+      minBackoffMs: 10,
+      maxBackoffMs: 50,
+      fromBeginning: true,
+    });
+    consumers.push(consumer);
+    await consumer.start();
+    return consumer;
+  };
+
+  it('applies a message delivered three times exactly once', async () => {
+    const topic = await h.newTopic();
+    const envelope = createEnvelope({ topic, type: 'TestHappened', version: 1, aggregateId: 'A', payload: { note: 'once' } });
+    const producer = await h.producer();
+    const value = JSON.stringify(envelope);
+    for (let i = 0; i < 3; i += 1) await producer.send({ topic, messages: [{ key: 'A', value }] });
+    await producer.send({
+      topic,
+      messages: [
+        {
+          key: 'A',
+          value: JSON.stringify(
+            createEnvelope({ topic, type: 'TestHappened', version: 1, aggregateId: 'A', payload: { note: 'after' } }),
+          ),
+        },
+      ],
+    });
+
+    await startConsumer(topic, record);
+    await waitUntil('the message after the duplicates is applied', async () => (await ledgerNotes(h)).includes('after'));
+    expect(await ledgerNotes(h)).toEqual(['once', 'after']);
+  });
+
+  it('sends a poison message to the DLQ after the configured attempts, moves on, and redrive brings it back', async () => {
+    const topic = await h.newTopic();
+    const producer = await h.producer();
+    let healed = false;
+    let poisonAttempts = 0;
+    const handler = async (e: Envelope, m: EntityManager) => {
+      const { note } = e.payload as { note: string };
+      if (note === 'poison' && !healed) {
+        poisonAttempts += 1;
+        throw new Error('the handler cannot apply this yet');
+      }
+      if (note === 'invalid') throw new NonRetriableError('payload breaks a rule');
+      await record(e, m);
+    };
+    const send = (note: string) =>
+      producer.send({
+        topic,
+        messages: [
+          {
+            key: 'same-key',
+            value: JSON.stringify(
+              createEnvelope({ topic, type: 'TestHappened', version: 1, aggregateId: 'same-key', payload: { note } }),
+            ),
+            headers: { origin: 'test' },
+          },
+        ],
+      });
+    await send('first');
+    await send('poison');
+    await producer.send({ topic, messages: [{ key: 'same-key', value: 'this is not an envelope' }] });
+    await send('invalid');
+    await send('last');
+
+    await startConsumer(topic, handler, 3);
+    await waitUntil('later messages on the partition are applied', async () => (await ledgerNotes(h)).includes('last'));
+    expect(await ledgerNotes(h)).toEqual(['first', 'last']);
+    expect(poisonAttempts).toBe(3);
+
+    const letters = await waitUntil('three dead letters', async () => {
+      const l = await listDeadLetters(h.kafka, topic);
+      return l.length === 3 && l;
+    });
+    const byError = Object.fromEntries(letters.map((l) => [l.headers[DlqHeaders.error], l.headers]));
+    expect(byError['the handler cannot apply this yet']).toMatchObject({
+      [DlqHeaders.attempts]: '3',
+      [DlqHeaders.originalTopic]: topic,
+      origin: 'test',
+    });
+    expect(byError['malformed envelope']).toMatchObject({ [DlqHeaders.attempts]: '1' });
+    expect(byError['payload breaks a rule']).toMatchObject({ [DlqHeaders.attempts]: '1' });
+
+    healed = true;
+    await expect(redriveDeadLetters(h.kafka, topic)).resolves.toBe(3);
+    await waitUntil('the redriven poison message is applied', async () => (await ledgerNotes(h)).includes('poison'));
+    expect(await ledgerNotes(h)).toEqual(['first', 'last', 'poison']);
+  });
+});
