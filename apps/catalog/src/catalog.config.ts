@@ -1,10 +1,11 @@
-import { commonEnv, env, kafkaEnv, loadConfig, postgresEnv, redisEnv, type ConfigOf } from '@shopmesh/config';
+import { commonEnv, env, kafkaEnv, loadConfig, messagingEnv, postgresEnv, redisEnv, type ConfigOf } from '@shopmesh/config';
 
 export const catalogEnv = {
   ...commonEnv,
   ...postgresEnv,
   ...redisEnv,
   ...kafkaEnv,
+  ...messagingEnv,
   CATALOG_DB_NAME: env.databaseName(),
   CATALOG_TCP_HOST: env.string('a host or IP address to listen on'),
   CATALOG_TCP_PORT: env.port(),

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceKitModule } from '@shopmesh/bootstrap';
 import { DatabaseModule } from '@shopmesh/database';
+import { MessagingModule } from '@shopmesh/messaging';
 import { RpcServerModule } from '@shopmesh/rpc';
 import type { DestinationStream } from 'pino';
 import type { CatalogConfig } from './catalog.config';
@@ -25,6 +26,22 @@ export class CatalogModule {
           drainMs: config.SHUTDOWN_DRAIN_MS,
         }),
         DatabaseModule.forRoot(catalogDataSourceOptions(config)),
+        MessagingModule.forRoot({
+          service: 'catalog',
+          brokers: config.KAFKA_BROKERS,
+          relay: {
+            batchSize: config.OUTBOX_BATCH_SIZE,
+            pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+            minBackoffMs: 200,
+            maxBackoffMs: 5000,
+            retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
+          },
+          consumer: {
+            maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
+            minBackoffMs: config.CONSUMER_BACKOFF_MIN_MS,
+            maxBackoffMs: config.CONSUMER_BACKOFF_MAX_MS,
+          },
+        }),
         RpcServerModule,
         ProductsModule.register({ redisUrl: config.REDIS_URL, cacheTtlSeconds: config.CATALOG_CACHE_TTL_SECONDS }),
       ],

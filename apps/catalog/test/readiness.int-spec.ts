@@ -49,7 +49,7 @@ describe('catalog readiness (real Postgres, Redis, Kafka)', () => {
       return r.code === 200 && r;
     });
     expect(code).toBe(200);
-    expect(Object.keys(body.details).sort()).toEqual(['kafka', 'postgres', 'redis']);
+    expect(Object.keys(body.details).sort()).toEqual(['consumers', 'kafka', 'postgres', 'redis']);
   });
 
   it.each([

@@ -126,3 +126,13 @@ export const redisEnv = {
 export const kafkaEnv = {
   KAFKA_BROKERS: env.hostPorts(),
 };
+
+/** Variables of a process with a transactional outbox and Kafka consumers. */
+export const messagingEnv = {
+  OUTBOX_BATCH_SIZE: env.int(1, 5000, 'rows per Kafka batch (1-5000)'),
+  OUTBOX_POLL_INTERVAL_MS: env.millis(1, 60_000),
+  OUTBOX_RETENTION_HOURS: env.int(1, 24 * 90, 'hours to keep published outbox rows'),
+  CONSUMER_MAX_ATTEMPTS: env.int(1, 100, 'attempts before a message goes to its dead-letter topic'),
+  CONSUMER_BACKOFF_MIN_MS: env.millis(1, 60_000),
+  CONSUMER_BACKOFF_MAX_MS: env.millis(1, 600_000),
+};

@@ -1,2 +1,2 @@
-export { env, commonEnv, postgresEnv, redisEnv, kafkaEnv } from './env';
+export { env, commonEnv, postgresEnv, redisEnv, kafkaEnv, messagingEnv } from './env';
 export { loadConfig, loadDotEnv, ConfigError, type ConfigOf } from './load-config';

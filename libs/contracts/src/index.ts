@@ -2,3 +2,4 @@ export { KAFKA_TOPICS, ALL_KAFKA_TOPICS, deadLetterTopic, type KafkaTopic } from
 export { ERROR_STATUS, isErrorCode, type ErrorCode, type ErrorPayload, type FieldError } from './error-codes';
 export { MoneySchema, type Money } from './money';
 export * from './catalog/product.contract';
+export * from './events';

@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HealthIndicatorService, TypeOrmHealthIndicator, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { RpcClientRegistry } from '@shopmesh/rpc';
 import { HEALTH_OPTIONS } from './health.tokens';
+import { READINESS_CONTRIBUTOR, type ReadinessContributor } from './readiness-contributor';
 import type { HealthOptions } from './health-options';
 import { KafkaHealthIndicator } from './kafka.health';
 import { RedisHealthIndicator } from './redis.health';
@@ -18,6 +19,7 @@ export class ReadinessChecks {
     @Optional() redis?: RedisHealthIndicator,
     @Optional() kafka?: KafkaHealthIndicator,
     @Optional() rpc?: RpcClientRegistry,
+    @Optional() @Inject(READINESS_CONTRIBUTOR) contributor?: ReadinessContributor,
   ) {
     const { timeoutMs } = options;
     const checks: HealthIndicatorFunction[] = [];
@@ -34,6 +36,7 @@ export class ReadinessChecks {
         );
       }
     }
+    if (contributor) checks.push(() => contributor.readinessCheck(indicator));
     this.all = checks;
   }
 }

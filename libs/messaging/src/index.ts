@@ -7,3 +7,8 @@ export { IdempotentConsumer, type ConsumerOptions, type ConsumerState, type Mess
 export { NonRetriableError } from './errors';
 export { DlqHeaders, deadLetterTopicOf, listDeadLetters, redriveDeadLetters, type DeadLetter } from './dead-letters';
 export { backoffDelay } from './backoff';
+export { messageOf, payloadOf, isMessageOf } from './typed-messages';
+export { MessagingModule } from './messaging.module';
+export type { MessagingOptions } from './messaging-options';
+export { ConsumerRegistry, type ConsumerRegistration } from './consumer-registry';
+export { KAFKA_CLIENT } from './messaging.tokens';

@@ -42,6 +42,7 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private wake = new AbortController();
   private lastPrune = 0;
+  private connected = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -53,6 +54,9 @@ export class OutboxRelay {
 
   start(): void {
     if (this.running) return;
+    this.producer.on(this.producer.events.DISCONNECT, () => {
+      this.connected = false;
+    });
     this.running = true;
     this.loop = this.run();
   }
@@ -78,6 +82,7 @@ export class OutboxRelay {
     let failures = 0;
     while (this.running) {
       try {
+        await this.ensureConnected();
         const published = await this.publishPending();
         if (failures > 0) this.log('info', `outbox relay recovered after ${failures} failed attempt(s)`);
         failures = 0;
@@ -90,6 +95,12 @@ export class OutboxRelay {
         await this.idle(backoffDelay(failures, this.options.minBackoffMs, this.options.maxBackoffMs));
       }
     }
+  }
+
+  private async ensureConnected(): Promise<void> {
+    if (this.connected) return;
+    await this.producer.connect();
+    this.connected = true;
   }
 
   private async publishLane(lane: number): Promise<number> {

@@ -36,6 +36,15 @@ export class ProductCache implements OnApplicationShutdown {
     }
   }
 
+  /** Drops a changed product; a failure only means readers may see it until the TTL ends. */
+  async forget(id: string): Promise<void> {
+    try {
+      await this.redis.del(this.key(id));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'product cache eviction failed');
+    }
+  }
+
   onApplicationShutdown(): void {
     this.redis.disconnect();
   }

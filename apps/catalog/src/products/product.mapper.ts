@@ -9,6 +9,7 @@ export const toProduct = (row: ProductEntity): Product => ({
   category: row.category,
   price: { amount: row.priceAmount, currency: row.priceCurrency },
   active: row.active,
+  version: row.version,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
 import { ProductCache } from './product-cache';
+import { ProductCommandsService } from './product-commands.service';
 import { ProductEntity } from './product.entity';
 import { ProductsRpcController } from './products.rpc.controller';
 import { ProductsService } from './products.service';
@@ -16,6 +17,7 @@ export class ProductsModule {
       controllers: [ProductsRpcController],
       providers: [
         ProductsService,
+        ProductCommandsService,
         ProductCache,
         { provide: PRODUCT_CACHE_TTL_SECONDS, useValue: options.cacheTtlSeconds },
         {

@@ -9,6 +9,8 @@ export const ProductSchema = z.object({
   category: z.string(),
   price: MoneySchema,
   active: z.boolean(),
+  /** Incremented by every change; send it back as `expectedVersion` to change safely. */
+  version: z.number().int().positive(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -42,8 +44,36 @@ export const ProductPageSchema = z.object({
 });
 export type ProductPage = z.infer<typeof ProductPageSchema>;
 
+const sku = z
+  .string()
+  .trim()
+  .regex(/^[A-Z0-9][A-Z0-9-]{1,63}$/, { error: 'expected 2-64 characters of A-Z, 0-9 and -' });
+
+export const CreateProductSchema = z
+  .object({
+    sku,
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(5000).default(''),
+    category: z.string().trim().min(1).max(64),
+    price: MoneySchema,
+  })
+  .strict();
+export type CreateProduct = z.infer<typeof CreateProductSchema>;
+
+export const ChangePriceSchema = z
+  .object({
+    id: z.uuid({ error: 'expected a UUID' }),
+    price: MoneySchema,
+    expectedVersion: z.number().int().positive().optional(),
+  })
+  .strict();
+export type ChangePrice = z.infer<typeof ChangePriceSchema>;
+
 /** TCP message patterns served by catalog. */
 export const CatalogPatterns = {
   listProducts: 'catalog.products.list',
   getProduct: 'catalog.products.get',
+  createProduct: 'catalog.products.create',
+  changePrice: 'catalog.products.change-price',
+  deactivateProduct: 'catalog.products.deactivate',
 } as const;

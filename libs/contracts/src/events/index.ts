@@ -1,0 +1,21 @@
+import * as catalog from './catalog.events';
+import type { MessageDefinition } from './event-definition';
+import * as identity from './identity.events';
+import * as inventory from './inventory.messages';
+import * as orders from './orders.events';
+import * as payments from './payments.messages';
+
+export * from './catalog.events';
+export * from './identity.events';
+export * from './orders.events';
+export * from './inventory.messages';
+export * from './payments.messages';
+export { defineMessage, type MessageDefinition, type PayloadOf } from './event-definition';
+
+const isDefinition = (value: unknown): value is MessageDefinition =>
+  typeof value === 'object' && value !== null && 'topic' in value && 'type' in value && 'payload' in value;
+
+/** Every message type ShopMesh publishes, in a stable order (the AsyncAPI document is built from it). */
+export const MESSAGE_CATALOGUE: readonly MessageDefinition[] = [identity, catalog, orders, inventory, payments].flatMap((m) =>
+  Object.values(m).filter(isDefinition),
+);

@@ -1,0 +1,3 @@
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
+export const KAFKA_PRODUCER = Symbol('KAFKA_PRODUCER');

@@ -1,0 +1,49 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { Metrics } from '@shopmesh/metrics';
+import type { Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import type { MessagingOptions } from './messaging-options';
+import { KAFKA_PRODUCER, MESSAGING_OPTIONS } from './messaging.tokens';
+import { OutboxMetrics } from './outbox-metrics';
+import { OutboxRelay } from './outbox-relay';
+
+/** Runs the service's outbox relay while the app is up; stops it before the database closes. */
+@Injectable()
+export class RelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  readonly relay: OutboxRelay;
+
+  constructor(
+    dataSource: DataSource,
+    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
+    @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
+    metrics: Metrics,
+  ) {
+    this.relay = new OutboxRelay(
+      dataSource,
+      producer,
+      options.relay,
+      new OutboxMetrics(metrics.registry, dataSource),
+      (level, message, error) => (level === 'warn' ? this.logger.warn({ err: error }, message) : this.logger.log(message)),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+  }
+}
