@@ -13,7 +13,9 @@ describe('docs/asyncapi.json', () => {
   });
 
   it('lists every message of the catalogue', () => {
-    expect(Object.keys(committed.components.messages).sort()).toEqual(MESSAGE_CATALOGUE.map((m) => `${m.type}.v${m.version}`).sort());
+    expect(Object.keys(committed.components.messages).sort()).toEqual(
+      MESSAGE_CATALOGUE.map((m) => `${m.type}.v${m.version}`).sort(),
+    );
     expect(MESSAGE_CATALOGUE.length).toBeGreaterThanOrEqual(17);
   });
 });

@@ -52,21 +52,21 @@ describe('catalog changes publish their events through the outbox (real Postgres
 
     await waitUntil('three events for the product', () => eventsOf(created.id).length >= 3, { timeoutMs: 15_000 });
     const [first, second, third] = eventsOf(created.id);
-    expect(payloadOf(ProductCreated, first as Envelope)).toEqual({
+    expect(payloadOf(ProductCreated, first)).toEqual({
       productId: created.id,
       sku,
       name: 'Test Lamp',
       category: 'home',
       price: { amount: 1999, currency: 'EUR' },
     });
-    expect(payloadOf(ProductPriceChanged, second as Envelope)).toEqual({
+    expect(payloadOf(ProductPriceChanged, second)).toEqual({
       productId: created.id,
       sku,
       previousPrice: { amount: 1999, currency: 'EUR' },
       price: { amount: 2499, currency: 'EUR' },
       productVersion: 2,
     });
-    expect(payloadOf(ProductDeactivated, third as Envelope)).toEqual({ productId: created.id, sku });
+    expect(payloadOf(ProductDeactivated, third)).toEqual({ productId: created.id, sku });
   });
 
   it('refuses a stale version and a taken SKU, publishing nothing for them', async () => {
