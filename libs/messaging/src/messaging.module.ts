@@ -43,7 +43,7 @@ export class MessagingModule {
               createPartitioner: Partitioners.DefaultPartitioner,
             }),
         },
-        Outbox,
+        { provide: Outbox, useFactory: () => new Outbox(options.relay.wake === 'notify') },
         RelayLifecycle,
         ConsumerRegistry,
         { provide: READINESS_CONTRIBUTOR, useExisting: ConsumerRegistry },

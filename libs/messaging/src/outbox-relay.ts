@@ -3,7 +3,6 @@ import type { Message, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { backoffDelay } from './backoff';
 import type { OutboxMetrics } from './outbox-metrics';
-import { OUTBOX_LANES } from './outbox';
 
 export interface RelayOptions {
   /** Rows per Kafka batch. */
@@ -15,6 +14,21 @@ export interface RelayOptions {
   maxBackoffMs: number;
   /** Published rows older than this are deleted. */
   retentionMs: number;
+  /**
+   * `poll` (default): look for new rows every `pollIntervalMs`. `notify`: also wake at once on
+   * the `outbox_inserted` notification that `Outbox` sends when told to (see BENCHMARKS.md for
+   * which is better under load: NOTIFY takes a global lock at commit).
+   */
+  wake?: 'poll' | 'notify';
+}
+
+/** The Postgres channel `Outbox` notifies (when `notify` is on) and the relay listens to. */
+export const OUTBOX_CHANNEL = 'outbox_inserted';
+
+interface ListeningClient {
+  query(sql: string): Promise<unknown>;
+  on(event: 'notification', listener: () => void): void;
+  release(destroy?: boolean): void;
 }
 
 interface OutboxRow {
@@ -29,9 +43,10 @@ interface OutboxRow {
 const LOCK_NAMESPACE = 0x0b0c;
 
 /**
- * Publishes the outbox to Kafka. Each pass takes every lane with work whose advisory lock it can
- * get, claims its oldest rows with `FOR UPDATE SKIP LOCKED`, sends them as one batch (acks=all,
- * idempotent producer), and marks them published in the same transaction. If the send fails the
+ * Publishes the outbox to Kafka. Each pass, in one transaction, takes the advisory lock of every
+ * lane with work that no other relay holds, claims the oldest rows of those lanes with
+ * `FOR UPDATE SKIP LOCKED`, sends them as one batch (acks=all, idempotent producer), and marks
+ * them published. If the send fails the
  * transaction rolls back, so nothing is lost, and the relay backs off; since a lane is worked by
  * one relay at a time, in `position` order, no key is reordered even with several relays.
  * A crash after the send but before the commit publishes that batch again (at-least-once):
@@ -43,6 +58,7 @@ export class OutboxRelay {
   private wake = new AbortController();
   private lastPrune = 0;
   private connected = false;
+  private listener?: ListeningClient;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -66,16 +82,44 @@ export class OutboxRelay {
     this.running = false;
     this.wake.abort();
     await this.loop;
+    if (this.listener) {
+      await this.listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
+      this.listener.release();
+      this.listener = undefined;
+    }
   }
 
-  /** Publishes what is pending now, lane by lane; returns how many messages were published. */
+  /**
+   * Publishes one batch of what is pending now and returns its size (0: nothing to do, or every
+   * lane with work is held by another relay).
+   */
   async publishPending(): Promise<number> {
-    const lanes = await this.dataSource.query<Array<{ lane: number }>>(
-      `SELECT DISTINCT lane FROM outbox WHERE published_at IS NULL`,
-    );
-    let published = 0;
-    for (const { lane } of lanes) published += await this.publishLane(lane);
-    return published;
+    return this.dataSource.transaction(async (manager) => {
+      const lanes = await manager.query<Array<{ lane: number }>>(
+        `SELECT lane FROM (SELECT DISTINCT lane FROM outbox WHERE published_at IS NULL) pending
+          WHERE pg_try_advisory_xact_lock($1, lane)`,
+        [LOCK_NAMESPACE],
+      );
+      if (lanes.length === 0) return 0;
+      const rows = await manager.query<OutboxRow[]>(
+        `SELECT position, topic, message_key, envelope, headers FROM outbox
+          WHERE lane = ANY($1::smallint[]) AND published_at IS NULL ORDER BY position LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [lanes.map((l) => l.lane), this.options.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      await this.send(rows);
+      await this.markPublished(manager, rows);
+      return rows.length;
+    });
+  }
+
+  private async listen(): Promise<void> {
+    if (this.options.wake !== 'notify' || this.listener) return;
+    const pool = (this.dataSource.driver as unknown as { master: { connect(): Promise<ListeningClient> } }).master;
+    const client = await pool.connect();
+    client.on('notification', () => this.wake.abort());
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.listener = client;
   }
 
   private async run(): Promise<void> {
@@ -83,6 +127,7 @@ export class OutboxRelay {
     while (this.running) {
       try {
         await this.ensureConnected();
+        await this.listen();
         const published = await this.publishPending();
         if (failures > 0) this.log('info', `outbox relay recovered after ${failures} failed attempt(s)`);
         failures = 0;
@@ -101,25 +146,6 @@ export class OutboxRelay {
     if (this.connected) return;
     await this.producer.connect();
     this.connected = true;
-  }
-
-  private async publishLane(lane: number): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const [lock] = await manager.query<Array<{ locked: boolean }>>(`SELECT pg_try_advisory_xact_lock($1, $2) AS locked`, [
-        LOCK_NAMESPACE,
-        lane,
-      ]);
-      if (!lock?.locked) return 0;
-      const rows = await manager.query<OutboxRow[]>(
-        `SELECT position, topic, message_key, envelope, headers FROM outbox
-          WHERE lane = $1 AND published_at IS NULL ORDER BY position LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [lane, this.options.batchSize],
-      );
-      if (rows.length === 0) return 0;
-      await this.send(rows);
-      await this.markPublished(manager, rows);
-      return rows.length;
-    });
   }
 
   private async send(rows: OutboxRow[]): Promise<void> {
@@ -158,5 +184,3 @@ export class OutboxRelay {
     }
   }
 }
-
-export { OUTBOX_LANES };

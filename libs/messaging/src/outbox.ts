@@ -19,6 +19,9 @@ export const laneOf = (key: string): number => createHash('sha1').update(key).di
  * ```
  */
 export class Outbox {
+  /** @param notify also send `NOTIFY outbox_inserted` (for a relay with `wake: 'notify'`). */
+  constructor(private readonly notify = false) {}
+
   async record(manager: EntityManager, messages: readonly NewMessage[]): Promise<Envelope[]> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('Outbox.record must run inside the transaction of the state change');
@@ -44,6 +47,7 @@ export class Outbox {
       return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb, $${p + 6}::jsonb)`;
     });
     await manager.query(`INSERT INTO outbox (id, topic, message_key, lane, envelope, headers) VALUES ${rows.join(', ')}`, values);
+    if (this.notify) await manager.query(`SELECT pg_notify('outbox_inserted', '')`);
     return envelopes;
   }
 }
