@@ -80,7 +80,7 @@ describe('Kafka outage under a stream of catalog changes (real processes, privat
     let streaming = true;
     const stream = (async () => {
       for (let i = 0; streaming; i += 1) {
-        const product = products[i % products.length] as Product;
+        const product = products[i % products.length];
         const changed = await rpc.send<Product>('catalog.products.change-price', {
           id: product.id,
           price: { amount: 100 + i, currency: 'EUR' },

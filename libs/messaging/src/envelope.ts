@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { CorrelationContext } from '@shopmesh/logging';
 import { z } from 'zod';
 
@@ -43,6 +43,17 @@ export function createEnvelope<P>(message: NewMessage<P>, now = new Date()): Env
     causationId: message.causationId ?? null,
     payload: message.payload,
   };
+}
+
+/**
+ * A W3C `traceparent` for a message: the trace id is the correlation id when that is a UUID
+ * (otherwise derived from it), so one request's messages share a trace; the span id is new.
+ */
+export function traceparentOf(correlationId: string): string {
+  const hex = correlationId.replace(/-/g, '').toLowerCase();
+  const traceId =
+    /^[0-9a-f]{32}$/.test(hex) && !/^0+$/.test(hex) ? hex : createHash('sha256').update(correlationId).digest('hex').slice(0, 32);
+  return `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
 }
 
 /** Kafka headers every message carries besides its envelope. */

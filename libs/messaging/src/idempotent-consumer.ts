@@ -21,6 +21,8 @@ export interface ConsumerOptions {
   maxBackoffMs: number;
   /** Where to start when the group has no committed offset. */
   fromBeginning?: boolean;
+  /** Partitions handled at once (each in order); default 3, the partitions of our topics. */
+  partitionsConsumedConcurrently?: number;
 }
 
 export type ConsumerState = 'stopped' | 'starting' | 'running' | 'crashed';
@@ -72,7 +74,11 @@ export class IdempotentConsumer {
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
-    await consumer.run({ autoCommit: true, partitionsConsumedConcurrently: 1, eachMessage: (payload) => this.consume(payload) });
+    await consumer.run({
+      autoCommit: true,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachMessage: (payload) => this.consume(payload),
+    });
   }
 
   /** Stops fetching, lets the message in hand finish and commits its offset. */

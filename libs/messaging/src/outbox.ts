@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { createEnvelope, MessageHeaders, type Envelope, type NewMessage } from './envelope';
+import { createEnvelope, MessageHeaders, traceparentOf, type Envelope, type NewMessage } from './envelope';
 
 /** Number of ordering lanes of the outbox; a key always maps to the same lane. */
 export const OUTBOX_LANES = 16;
@@ -34,6 +34,7 @@ export class Outbox {
       const headers = {
         [MessageHeaders.correlationId]: envelope.correlationId,
         [MessageHeaders.messageType]: `${envelope.type}.v${envelope.version}`,
+        [MessageHeaders.traceparent]: traceparentOf(envelope.correlationId),
       };
       values.push(
         envelope.id,
