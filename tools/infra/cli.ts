@@ -1,33 +1,38 @@
+import { COMPONENTS } from './infra-config';
 import { infraDown, infraStatus, infraUp } from './index';
 
-/** `tsx tools/infra/cli.ts up|down|status` */
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** `npx tsx tools/infra/cli.ts up|down|status` (npm run infra:up|infra:down|infra:status). */
 async function main(command: string): Promise<void> {
   switch (command) {
-    case 'up': {
-      const started = Date.now();
+    case 'up':
       await infraUp();
-      process.stdout.write(`(${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
       return;
-    }
     case 'down': {
       const stopped = await infraDown();
-      process.stdout.write(stopped.length ? `stopped: ${stopped.join(', ')}\n` : 'nothing started by infra:up is running\n');
+      say(stopped.length > 0 ? `stopped: ${stopped.join(', ')}` : 'nothing started by infra up is running');
       return;
     }
     case 'status': {
-      for (const [name, s] of Object.entries(await infraStatus())) {
-        process.stdout.write(
-          `${name.padEnd(9)} ${s.answers ? 'up  ' : 'DOWN'} ${s.at}${s.startedByUs ? ' (started by infra:up)' : ''}\n`,
-        );
+      const status = await infraStatus();
+      for (const component of COMPONENTS) {
+        const s = status[component];
+        const by = s.startedByUs ? `started by infra up (pid ${s.pid})` : 'not started by infra up';
+        say(`${component.padEnd(9)} ${s.answers ? 'reachable  ' : 'UNREACHABLE'} ${s.at.padEnd(24)} ${by}`);
       }
       return;
     }
     default:
-      throw new Error('usage: infra up|down|status');
+      throw new Error('usage: npx tsx tools/infra/cli.ts up|down|status');
   }
 }
 
-main(process.argv[2] ?? '').catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+main(process.argv[2] ?? '').then(
+  // kafkajs and pg may leave sockets draining: do not wait for them
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`infra ${process.argv[2] ?? ''}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,100 +1,179 @@
 // Relative on purpose: Jest's globalSetup loads this file without the @shopmesh/* module mapping.
 // eslint-disable-next-line no-restricted-imports
-import { ALL_KAFKA_TOPICS } from '../../libs/contracts/src';
+import { ALL_KAFKA_TOPICS } from '../../libs/contracts/src/kafka-topics';
+import { componentDrivers } from './components';
 import { composeUp, dockerEngineAnswers } from './docker';
-import { loadInfraConfig, type InfraConfig } from './infra-config';
-import { kafkaAnswers, prepareKafka } from './kafka/kafka-admin';
-import { localKafkaPid, startLocalKafka, stopLocalKafka } from './kafka/local-kafka';
-import { ensureDatabases, postgresAnswers, startLocalPostgres, stopLocalPostgres } from './postgres';
-import { waitFor } from './probes';
-import { redisAnswers, startLocalRedis, stopLocalRedis } from './redis';
+import { COMPONENTS, loadInfraConfig, type Component, type InfraConfig } from './infra-config';
+import { prepareKafka } from './kafka/kafka-admin';
+import { isLocalHost } from './local-address';
+import { ensureDatabases } from './postgres';
+import { waitUntil } from './wait-until';
 
-export { ensureDatabases } from './postgres';
-export { loadInfraConfig, type InfraConfig } from './infra-config';
+export { ensureDatabases, type PostgresConnection } from './postgres';
+export { ensureTopics, prepareKafka, type EnsureTopicsOptions } from './kafka/kafka-admin';
+export { loadInfraConfig, type Component, type InfraConfig } from './infra-config';
 
 export interface InfraUpOptions {
-  /** Print progress lines (default true). */
+  /** Print progress and a summary on stdout (default true). */
   verbose?: boolean;
-  /** Extra databases to create (test databases, for example). */
+  /** Databases to create besides the configured ones (INFRA_DATABASES or the services' defaults). */
   extraDatabases?: string[];
+  /** Override of how long to wait for each component to be ready (ms; defaults: 60 s, 30 s, 180 s). */
+  readyTimeoutMs?: number;
 }
 
-type Component = 'postgres' | 'redis' | 'kafka';
+/** How a component came to be available. */
+export type ComponentSource = 'already running' | 'docker compose' | 'local';
+
+export interface ComponentReport {
+  source: ComponentSource;
+  /** The configured address (no password). */
+  at: string;
+  /** Pid of the local server, when the launcher runs one. */
+  pid?: number;
+}
+
+export interface InfraUpResult {
+  config: InfraConfig;
+  components: Record<Component, ComponentReport>;
+  /** Databases created by this call. */
+  createdDatabases: string[];
+  /** Kafka topics created by this call. */
+  createdTopics: string[];
+  elapsedMs: number;
+}
 
 /**
- * Brings PostgreSQL, Redis and Kafka up, idempotently: uses what already answers at the
- * configured addresses; otherwise Docker Compose if an engine answers; otherwise local
- * servers (Kafka 3.9 in KRaft mode from Maven Central jars). Then creates the databases and
- * every Kafka topic (with its dead-letter twin), and waits until each is really ready.
+ * Brings PostgreSQL, Redis and Kafka up, idempotently, and returns once each is really ready.
+ *
+ * For each component, in that order: if it already answers at the configured address it is used;
+ * else, if a Docker engine answers, `docker compose -f docker/docker-compose.yml up -d <service>`;
+ * else a local server is started: Kafka 3.9 in KRaft mode from Maven Central jars (cached in
+ * `.cache/kafka`, data in `.data/kafka`), a private `redis-server`, or a private PostgreSQL cluster
+ * from the machine's binaries (data in `.data/`). Local servers are detached and outlive the caller.
+ *
+ * Then it waits for readiness (Postgres `select 1`, Redis PING, Kafka `describeCluster`), creates
+ * the missing databases (INFRA_DATABASES, else the services' databases, plus `extraDatabases`),
+ * creates every Kafka topic of the contracts with its dead-letter twin (KAFKA_TOPIC_PARTITIONS
+ * partitions, replication factor 1) and waits for the group coordinator.
+ *
+ * Settings: the environment, then `.env`, then development defaults (see {@link loadInfraConfig}).
+ * A second call when everything runs takes about a second.
+ *
+ * @throws Error with one line naming what is missing and how to provide it, or which wait timed out
  */
-export async function infraUp(options: InfraUpOptions = {}): Promise<InfraConfig> {
-  const log = options.verbose === false ? () => undefined : (line: string) => process.stdout.write(`${line}\n`);
+export async function infraUp(options: InfraUpOptions = {}): Promise<InfraUpResult> {
+  const started = Date.now();
+  const log = options.verbose === false ? (): void => undefined : (line: string): void => void process.stdout.write(`${line}\n`);
   const config = loadInfraConfig();
-  const answers: Record<Component, () => Promise<boolean>> = {
-    postgres: () => postgresAnswers(config.postgres),
-    redis: () => redisAnswers(config.redis.url),
-    kafka: () => kafkaAnswers(config.kafka.brokers),
-  };
-  const startLocal: Record<Component, () => void> = {
-    postgres: () => startLocalPostgres(config, log),
-    redis: () => startLocalRedis(config, log),
-    kafka: () => void startLocalKafka(config, log),
-  };
-  const where: Record<Component, string> = {
-    postgres: `${config.postgres.host}:${config.postgres.port}`,
-    redis: config.redis.url,
-    kafka: config.kafka.brokers.join(','),
-  };
+  const drivers = componentDrivers(config);
+  const components = {} as Record<Component, ComponentReport>;
 
-  let docker: boolean | undefined;
-  for (const component of ['postgres', 'redis', 'kafka'] as const) {
-    if (await answers[component]()) {
-      log(`${component}: already running at ${where[component]}`);
+  for (const component of COMPONENTS) {
+    const driver = drivers[component];
+    const at = driver.where;
+    if (await driver.answers()) {
+      log(`${component}: already running at ${at}`);
+      const pid = driver.localPid();
+      components[component] = { source: 'already running', at, ...(pid === undefined ? {} : { pid }) };
       continue;
     }
-    docker ??= dockerEngineAnswers();
-    if (docker) {
-      log(`${component}: starting with Docker Compose`);
-      composeUp(component);
-    } else {
-      startLocal[component]();
+    if (!isLocalHost(driver.host)) {
+      throw new Error(
+        `${driver.label}: not reachable at ${at}, a remote address (nothing is started for it): start it there or set ${driver.settings}`,
+      );
     }
+    if (dockerEngineAnswers()) {
+      log(`${component}: not running at ${at}; starting it with Docker Compose`);
+      composeUp(component);
+      components[component] = { source: 'docker compose', at };
+      continue;
+    }
+    const missing = driver.localMissing();
+    if (missing !== undefined) throw new Error(`${driver.label}: not reachable at ${at}, no Docker engine, and ${missing}`);
+    log(`${component}: not running at ${at} and no Docker engine; starting a local server`);
+    components[component] = { source: 'local', at, pid: driver.startLocal(log) };
   }
 
-  await waitFor(`Postgres at ${where.postgres}`, answers.postgres, 60_000);
-  await waitFor(`Redis at ${where.redis}`, answers.redis, 30_000);
-  const created = await ensureDatabases(config.postgres, [...config.databases, ...(options.extraDatabases ?? [])]);
-  if (created.length > 0) log(`postgres: created ${created.join(', ')}`);
-  const topics = await prepareKafka(config.kafka.brokers, ALL_KAFKA_TOPICS, config.kafka.partitions, 120_000);
-  if (topics.length > 0) log(`kafka: created ${topics.length} topics`);
-  log(`infrastructure ready: postgres ${where.postgres}, redis ${where.redis}, kafka ${where.kafka}`);
-  return config;
+  const timeoutOf = (component: Component): number => options.readyTimeoutMs ?? drivers[component].readyTimeoutMs;
+  const failIfOf = (component: Component): (() => string | undefined) | undefined =>
+    components[component].source === 'local' ? () => drivers[component].localFailure() : undefined;
+  const ready = (component: Component): Promise<void> =>
+    waitUntil(`${drivers[component].label} at ${drivers[component].where}`, () => drivers[component].answers(), {
+      timeoutMs: timeoutOf(component),
+      failIf: failIfOf(component),
+    });
+
+  await ready('postgres');
+  const databases = [...new Set([...config.databases, ...(options.extraDatabases ?? [])])];
+  const createdDatabases = await ensureDatabases(databases, config.postgres);
+  await ready('redis');
+  const { brokers, partitions } = config.kafka;
+  const createdTopics = await prepareKafka(brokers, ALL_KAFKA_TOPICS, partitions, timeoutOf('kafka'), failIfOf('kafka'));
+
+  const result: InfraUpResult = { config, components, createdDatabases, createdTopics, elapsedMs: Date.now() - started };
+  for (const line of summaryOf(result, databases)) log(line);
+  return result;
 }
 
-/** Stops only what this launcher started (local servers); never a server it did not start. */
-export async function infraDown(): Promise<string[]> {
-  const config = loadInfraConfig();
-  const stopped: string[] = [];
-  if (await stopLocalKafka(config)) stopped.push('kafka');
-  if (await stopLocalRedis(config)) stopped.push('redis');
-  if (stopLocalPostgres(config)) stopped.push('postgres');
+function summaryOf(result: InfraUpResult, databases: string[]): string[] {
+  const { components, createdDatabases, createdTopics } = result;
+  const how = (c: Component): string => {
+    const { source, pid } = components[c];
+    return (pid === undefined ? source : `${source} (pid ${pid})`).padEnd(30);
+  };
+  const created = (names: string[]): string => (names.length > 0 ? `created ${names.length}` : 'none created');
+  return [
+    `infra ready in ${(result.elapsedMs / 1000).toFixed(1)} s:`,
+    `  postgres  ${components.postgres.at.padEnd(24)} ${how('postgres')} ${databases.length} databases (${created(createdDatabases)})`,
+    `  redis     ${components.redis.at.padEnd(24)} ${how('redis')}`,
+    `  kafka     ${components.kafka.at.padEnd(24)} ${how('kafka')} ${ALL_KAFKA_TOPICS.length} topics, ${result.config.kafka.partitions} partitions (${created(createdTopics)})`,
+    ...(components.kafka.source === 'local'
+      ? ['  local broker: logs in .data/kafka/logs, stop with: npx tsx tools/infra/cli.ts down']
+      : []),
+  ];
+}
+
+/**
+ * Stops what {@link infraUp} started locally, found through its pid files: the Kafka broker, and a
+ * private redis-server or PostgreSQL cluster if it started them. Each gets SIGTERM (Postgres:
+ * `pg_ctl stop -m fast`), up to 20 s to exit, then SIGKILL. A server it did not start (a system
+ * service, a Docker Compose container) is never touched.
+ *
+ * @returns the components that were stopped
+ */
+export async function infraDown(): Promise<Component[]> {
+  const drivers = componentDrivers(loadInfraConfig());
+  const stopped: Component[] = [];
+  for (const component of [...COMPONENTS].reverse()) {
+    if (await drivers[component].stopLocal()) stopped.push(component);
+  }
   return stopped;
 }
 
-/** Whether each component answers, and whether this launcher started it. */
-export async function infraStatus(): Promise<Record<Component, { answers: boolean; startedByUs: boolean; at: string }>> {
-  const config = loadInfraConfig();
-  return {
-    postgres: {
-      answers: await postgresAnswers(config.postgres),
-      startedByUs: false,
-      at: `${config.postgres.host}:${config.postgres.port}`,
-    },
-    redis: { answers: await redisAnswers(config.redis.url), startedByUs: false, at: config.redis.url },
-    kafka: {
-      answers: await kafkaAnswers(config.kafka.brokers),
-      startedByUs: localKafkaPid(config) !== undefined,
-      at: config.kafka.brokers.join(','),
-    },
-  };
+export interface ComponentStatus {
+  /** The configured address (no password). */
+  at: string;
+  /** True if it answers a real request now. */
+  answers: boolean;
+  /** True if a server started by {@link infraUp} runs (its pid file names a live process). */
+  startedByUs: boolean;
+  pid?: number;
+}
+
+/** For each component: whether it answers at the configured address, and whether this launcher started it. */
+export async function infraStatus(): Promise<Record<Component, ComponentStatus>> {
+  const drivers = componentDrivers(loadInfraConfig());
+  const status = {} as Record<Component, ComponentStatus>;
+  for (const component of COMPONENTS) {
+    const driver = drivers[component];
+    const pid = driver.localPid();
+    status[component] = {
+      at: driver.where,
+      answers: await driver.answers(),
+      startedByUs: pid !== undefined,
+      ...(pid === undefined ? {} : { pid }),
+    };
+  }
+  return status;
 }

@@ -1,58 +1,135 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseEnv } from 'node:util';
-import { readFileSync } from 'node:fs';
 
-/** Repository root (tools/infra/..). */
+/** Repository root (tools/infra/../..). */
 export const REPO_ROOT = resolve(__dirname, '../..');
 
+/** The infrastructure components the launcher manages, in start order. */
+export const COMPONENTS = ['postgres', 'redis', 'kafka'] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+export interface PostgresConfig {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+export interface RedisConfig {
+  url: string;
+  host: string;
+  port: number;
+  /** Password from the URL, if any (a local server is then started with `requirepass`). */
+  password?: string;
+}
+
+export interface KafkaConfig {
+  brokers: string[];
+  /** Host and port of the first broker: where a local broker listens. */
+  host: string;
+  port: number;
+  /** Partitions of each topic `infraUp` creates. */
+  partitions: number;
+}
+
 export interface InfraConfig {
-  postgres: { host: string; port: number; user: string; password: string };
-  redis: { url: string; host: string; port: number };
-  kafka: { brokers: string[]; host: string; port: number; partitions: number };
-  /** Databases every service owns. */
+  postgres: PostgresConfig;
+  redis: RedisConfig;
+  kafka: KafkaConfig;
+  /** Databases `infraUp` creates when missing: INFRA_DATABASES (comma separated), else the services' own. */
   databases: string[];
-  /** Where jars are cached (git-ignored) and where local servers keep data (git-ignored). */
+  /** Downloaded artifacts (git-ignored): `.cache`. */
   cacheDir: string;
+  /** Data, pid files and logs of servers the launcher starts (git-ignored): `.data`. */
   dataDir: string;
 }
 
-const DEFAULT_DATABASES = ['shopmesh_catalog', 'shopmesh_identity', 'shopmesh_inventory', 'shopmesh_orders', 'shopmesh_payments'];
+export const DEFAULT_DATABASES = [
+  'shopmesh_catalog',
+  'shopmesh_identity',
+  'shopmesh_inventory',
+  'shopmesh_orders',
+  'shopmesh_payments',
+];
 
 /**
- * Infrastructure settings: the process environment, then `.env`, then `.env.example` at the repo
- * root (development defaults), so the launcher works on a fresh clone with nothing configured.
+ * The launcher's settings: the process environment first, then `.env` at the repository root (if
+ * present), then built-in development defaults.
+ *
+ * @param env - variables that take precedence over `.env` (default `process.env`)
+ * @throws Error naming the variable when a value is malformed (a port that is not a number…)
  */
-export function loadInfraConfig(source: NodeJS.ProcessEnv = process.env): InfraConfig {
-  const fileDefaults = (name: string): Record<string, string> => {
-    const file = resolve(REPO_ROOT, name);
-    return existsSync(file) ? (parseEnv(readFileSync(file, 'utf8')) as Record<string, string>) : {};
-  };
-  const env = { ...fileDefaults('.env.example'), ...fileDefaults('.env'), ...definedOnly(source) };
-  const get = (name: string, fallback: string): string => env[name] ?? fallback;
+export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
+  const fromFile = readDotEnv(resolve(REPO_ROOT, '.env'));
+  const get = (name: string, fallback: string): string => env[name] ?? fromFile[name] ?? fallback;
 
   const redisUrl = get('REDIS_URL', 'redis://127.0.0.1:6379');
-  const parsedRedis = new URL(redisUrl);
-  const brokers = get('KAFKA_BROKERS', '127.0.0.1:9092')
-    .split(',')
-    .map((b) => b.trim())
-    .filter(Boolean);
-  const [kafkaHost = '127.0.0.1', kafkaPort = '9092'] = (brokers[0] ?? '').split(':');
+  const redis = parseUrl('REDIS_URL', redisUrl);
+  const brokers = list(get('KAFKA_BROKERS', '127.0.0.1:9092'));
+  const [kafkaHost, kafkaPort] = splitHostPort('KAFKA_BROKERS', brokers[0] ?? '');
+  const databases = list(get('INFRA_DATABASES', ''));
+
   return {
     postgres: {
       host: get('POSTGRES_HOST', '127.0.0.1'),
-      port: Number(get('POSTGRES_PORT', '5432')),
+      port: positiveInt('POSTGRES_PORT', get('POSTGRES_PORT', '5432')),
       user: get('POSTGRES_USER', 'postgres'),
       password: get('POSTGRES_PASSWORD', 'postgres'),
     },
-    redis: { url: redisUrl, host: parsedRedis.hostname, port: Number(parsedRedis.port || 6379) },
-    kafka: { brokers, host: kafkaHost, port: Number(kafkaPort), partitions: Number(get('KAFKA_TOPIC_PARTITIONS', '3')) },
-    databases: env.INFRA_DATABASES ? env.INFRA_DATABASES.split(',').map((d) => d.trim()) : DEFAULT_DATABASES,
+    redis: {
+      url: redisUrl,
+      host: redis.hostname,
+      port: positiveInt('REDIS_URL port', redis.port || '6379'),
+      ...(redis.password ? { password: decodeURIComponent(redis.password) } : {}),
+    },
+    kafka: {
+      brokers,
+      host: kafkaHost,
+      port: kafkaPort,
+      partitions: positiveInt('KAFKA_TOPIC_PARTITIONS', get('KAFKA_TOPIC_PARTITIONS', '3')),
+    },
+    databases: databases.length > 0 ? databases : DEFAULT_DATABASES,
     cacheDir: resolve(REPO_ROOT, '.cache'),
     dataDir: resolve(REPO_ROOT, '.data'),
   };
 }
 
-function definedOnly(source: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(source).filter((e): e is [string, string] => e[1] !== undefined));
+/** `KEY=value` lines of a dotenv file (comments, `export ` and quotes handled); {} if absent. */
+function readDotEnv(file: string): Record<string, string> {
+  if (!existsSync(file)) return {};
+  const values: Record<string, string> = {};
+  for (const raw of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(raw);
+    if (!match) continue;
+    const [, key = '', rawValue = ''] = match;
+    const quoted = /^(['"])(.*)\1$/.exec(rawValue);
+    values[key] = quoted ? (quoted[2] ?? '') : rawValue.replace(/\s+#.*$/, '');
+  }
+  return values;
+}
+
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+
+function positiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`infra config: ${name} must be a positive integer (got '${value}')`);
+  return n;
+}
+
+function parseUrl(name: string, value: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new Error(`infra config: ${name} is not a URL (got '${value}')`);
+  }
+}
+
+function splitHostPort(name: string, address: string): [string, number] {
+  const at = address.lastIndexOf(':');
+  if (at <= 0) throw new Error(`infra config: ${name} entries must be host:port (got '${address}')`);
+  return [address.slice(0, at).replace(/^\[|\]$/g, ''), positiveInt(`${name} port`, address.slice(at + 1))];
 }

@@ -1,63 +1,124 @@
-import { Kafka, logLevel } from 'kafkajs';
-import { waitFor } from '../probes';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { loadInfraConfig } from '../infra-config';
+import { waitUntil } from '../wait-until';
 
-const kafkaClient = (brokers: string[]) =>
-  new Kafka({
+/** Group whose description makes the broker create `__consumer_offsets` and its coordinator. */
+export const READINESS_GROUP = 'shopmesh-readiness';
+
+async function withAdmin<T>(brokers: string[], retries: number, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const kafka = new Kafka({
     clientId: 'shopmesh-infra',
     brokers,
     connectionTimeout: 2000,
-    requestTimeout: 5000,
-    retry: { retries: 0 },
+    requestTimeout: 10_000,
+    retry: { retries, initialRetryTime: 200, maxRetryTime: 2000 },
     logLevel: logLevel.NOTHING,
   });
-
-/** True if the cluster at `brokers` answers a metadata request. */
-export async function kafkaAnswers(brokers: string[]): Promise<boolean> {
-  const admin = kafkaClient(brokers).admin();
+  const admin = kafka.admin();
+  await admin.connect();
   try {
-    await admin.connect();
-    await admin.describeCluster();
-    return true;
-  } catch {
-    return false;
+    return await fn(admin);
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
 }
 
+/** True if the cluster at `brokers` answers `describeCluster` (one attempt, no retries). */
+export async function kafkaAnswers(brokers: string[]): Promise<boolean> {
+  try {
+    return await withAdmin(brokers, 0, async (admin) => (await admin.describeCluster()).brokers.length > 0);
+  } catch {
+    return false;
+  }
+}
+
+export interface EnsureTopicsOptions {
+  /** Partitions of each created topic (default: KAFKA_TOPIC_PARTITIONS, else 3). Replication factor is 1. */
+  partitions?: number;
+  /** How long to wait for the topics' leaders (default 30 s). */
+  timeoutMs?: number;
+}
+
 /**
- * Waits until the broker serves metadata, then creates every topic (idempotent) and waits for
- * the group coordinator, which does not exist until `__consumer_offsets` does.
+ * Creates each topic in `topics` that does not exist yet (`createTopics` with `waitForLeaders`),
+ * then waits until every partition of every listed topic has a leader, so that producers and
+ * consumers can use them at once. Idempotent; existing topics are left as they are.
+ *
+ * @returns the topics this call found missing and created
+ * @throws Error if the cluster cannot be reached or the leaders do not appear in time
+ */
+export async function ensureTopics(
+  brokers: string[],
+  topics: readonly string[],
+  options: EnsureTopicsOptions = {},
+): Promise<string[]> {
+  const partitions = options.partitions ?? loadInfraConfig().kafka.partitions;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const wanted = [...new Set(topics)];
+  const missing = await withAdmin(brokers, 5, async (admin) => {
+    const existing = new Set(await admin.listTopics());
+    const absent = wanted.filter((topic) => !existing.has(topic));
+    if (absent.length > 0) {
+      // resolves false when another process created some of them first: the leader check covers that
+      await admin.createTopics({
+        waitForLeaders: true,
+        timeout: timeoutMs,
+        topics: absent.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+      });
+    }
+    return absent;
+  });
+  if (wanted.length > 0) {
+    await waitUntil(
+      `Kafka topics at ${brokers.join(',')}`,
+      () =>
+        withAdmin(brokers, 0, async (admin) => {
+          const metadata = await admin.fetchTopicMetadata({ topics: wanted });
+          return metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+        }),
+      { timeoutMs, intervalMs: 200 },
+    );
+  }
+  return missing;
+}
+
+/**
+ * Waits until the group coordinator answers: `describeGroups([READINESS_GROUP])` fails with "The
+ * group coordinator is not available" until the broker has created `__consumer_offsets`, which this
+ * very call triggers on a new broker.
+ *
+ * @throws Error if the coordinator is not available within `timeoutMs`
+ */
+export async function awaitGroupCoordinator(brokers: string[], timeoutMs: number): Promise<void> {
+  await waitUntil(
+    `Kafka group coordinator at ${brokers.join(',')}`,
+    () =>
+      withAdmin(brokers, 0, async (admin) => {
+        await admin.describeCluster(); // loads the broker list, which describeGroups needs
+        return (await admin.describeGroups([READINESS_GROUP])).groups.length === 1;
+      }),
+    { timeoutMs, intervalMs: 250 },
+  );
+}
+
+/**
+ * Waits until the broker answers `describeCluster`, creates the missing `topics` (see
+ * {@link ensureTopics}), then waits for the group coordinator (see {@link awaitGroupCoordinator}):
+ * after this, producers and consumer groups work at once.
+ *
+ * @param failIf - checked while waiting for the broker: a reason string aborts the wait (the local broker exited)
+ * @returns the topics that were created
+ * @throws Error naming the step that did not complete within `timeoutMs`
  */
 export async function prepareKafka(
   brokers: string[],
   topics: readonly string[],
   partitions: number,
   timeoutMs: number,
+  failIf?: () => string | undefined,
 ): Promise<string[]> {
-  await waitFor(`Kafka at ${brokers.join(',')}`, () => kafkaAnswers(brokers), timeoutMs, 500);
-  const admin = kafkaClient(brokers).admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
-      });
-    }
-    await waitFor(
-      'Kafka group coordinator',
-      async () => {
-        const { groups } = await admin.describeGroups(['shopmesh-readiness']);
-        return groups.length === 1;
-      },
-      timeoutMs,
-      500,
-    );
-    return missing;
-  } finally {
-    await admin.disconnect();
-  }
+  await waitUntil(`Kafka at ${brokers.join(',')}`, () => kafkaAnswers(brokers), { timeoutMs, intervalMs: 250, failIf });
+  const created = await ensureTopics(brokers, topics, { partitions, timeoutMs: Math.min(timeoutMs, 60_000) });
+  await awaitGroupCoordinator(brokers, Math.min(timeoutMs, 60_000));
+  return created;
 }

@@ -1,177 +1,161 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { withFileLock } from '../file-lock';
 import type { InfraConfig } from '../infra-config';
-import { REPO_ROOT } from '../infra-config';
-import { isAlive, stopPid } from '../probes';
+import { commandExists, isAlive, ownedPid, readPidFile, readTail, stopPid, tailOf } from '../processes';
+import { ensureKafkaJars, kafkaJarsCached } from './kafka-jars';
+import { kafkaPaths, writeKafkaConfigFiles, type KafkaPaths } from './kafka-files';
 
-export const KAFKA_VERSION = '3.9.1';
+/** Written to kafka.out before each start, so that errors of the latest start can be found. */
+const START_MARK = '--- tools/infra starts the broker';
 
-interface KafkaPaths {
-  lib: string;
-  marker: string;
-  data: string;
-  logs: string;
-  pid: string;
-  out: string;
-  properties: string;
-  log4j: string;
-  clusterId: string;
-}
+/** JVM flags of the broker (heap and G1 settings as in Kafka's kafka-server-start.sh / kafka-run-class.sh). */
+const BROKER_JVM = [
+  '-Xms512m',
+  '-Xmx512m',
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:InitiatingHeapOccupancyPercent=35',
+  '-XX:+ExplicitGCInvokesConcurrent',
+  '-Djava.awt.headless=true',
+];
 
-const pathsOf = (config: InfraConfig): KafkaPaths => {
-  const cache = resolve(config.cacheDir, 'kafka', KAFKA_VERSION);
-  const data = resolve(config.dataDir, 'kafka');
-  return {
-    lib: resolve(cache, 'lib'),
-    marker: resolve(cache, 'complete'),
-    data,
-    logs: resolve(data, 'logs'),
-    pid: resolve(data, 'kafka.pid'),
-    out: resolve(data, 'kafka.out'),
-    properties: resolve(data, 'server.properties'),
-    log4j: resolve(data, 'log4j.properties'),
-    clusterId: resolve(data, 'cluster.id'),
-  };
-};
+/** JVM flags of the short-lived StorageTool runs: small heap, quick start. */
+const TOOL_JVM = ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true'];
 
-function requireTool(command: string, hint: string): void {
-  const result = spawnSync(command, ['-version'], { encoding: 'utf8' });
-  if (result.error) throw new Error(`Kafka: no broker answers and no Docker engine; ${command} not found: ${hint}`);
-}
+const javaArgs = (paths: KafkaPaths, jvm: string[], mainClass: string, args: string[]): string[] => [
+  ...jvm,
+  `-Dlog4j.configuration=file:${paths.log4j}`,
+  `-Dkafka.logs.dir=${paths.logs}`,
+  '-cp',
+  `${paths.lib}/*`,
+  mainClass,
+  ...args,
+];
 
-/** Fetches the broker's jars from Maven Central once; later starts need no network. */
-function ensureJars(paths: KafkaPaths, log: (line: string) => void): void {
-  if (existsSync(paths.marker)) return;
-  requireTool('java', 'install OpenJDK 17+ (or start Kafka yourself at KAFKA_BROKERS)');
-  requireTool('mvn', 'install Apache Maven (or start Kafka yourself at KAFKA_BROKERS)');
-  log(`kafka: fetching Apache Kafka ${KAFKA_VERSION} jars from Maven Central (once)…`);
-  const result = spawnSync(
-    'mvn',
-    [
-      '-q',
-      '-B',
-      '-f',
-      resolve(REPO_ROOT, 'tools/infra/kafka/pom.xml'),
-      'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies',
-      '-DincludeScope=runtime',
-      `-DoutputDirectory=${paths.lib}`,
-    ],
-    { stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 },
-  );
-  if (result.status !== 0)
-    throw new Error(`Kafka: fetching jars with Maven failed (exit ${result.status}); is Maven Central reachable?`);
-  writeFileSync(paths.marker, new Date().toISOString());
-}
-
-function writeConfigFiles(config: InfraConfig, paths: KafkaPaths): void {
-  const { host, port } = config.kafka;
-  const controllerPort = port + 1;
-  mkdirSync(paths.logs, { recursive: true });
-  writeFileSync(
-    paths.properties,
-    [
-      'process.roles=broker,controller',
-      'node.id=1',
-      `controller.quorum.voters=1@${host}:${controllerPort}`,
-      `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-      `advertised.listeners=PLAINTEXT://${host}:${port}`,
-      'inter.broker.listener.name=PLAINTEXT',
-      'controller.listener.names=CONTROLLER',
-      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-      `log.dirs=${resolve(paths.data, 'log-data')}`,
-      'num.partitions=3',
-      'auto.create.topics.enable=false',
-      'offsets.topic.replication.factor=1',
-      'offsets.topic.num.partitions=1',
-      'transaction.state.log.replication.factor=1',
-      'transaction.state.log.min.isr=1',
-      'group.initial.rebalance.delay.ms=0',
-      'log.retention.hours=24',
-      '',
-    ].join('\n'),
-  );
-  writeFileSync(
-    paths.log4j,
-    [
-      'log4j.rootLogger=INFO, kafkaAppender',
-      'log4j.appender.kafkaAppender=org.apache.log4j.RollingFileAppender',
-      `log4j.appender.kafkaAppender.File=${resolve(paths.logs, 'server.log')}`,
-      'log4j.appender.kafkaAppender.MaxFileSize=20MB',
-      'log4j.appender.kafkaAppender.MaxBackupIndex=2',
-      'log4j.appender.kafkaAppender.layout=org.apache.log4j.PatternLayout',
-      'log4j.appender.kafkaAppender.layout.ConversionPattern=[%d] %p %m (%c)%n',
-      'log4j.logger.kafka=INFO',
-      'log4j.logger.org.apache.kafka=INFO',
-      '',
-    ].join('\n'),
-  );
-}
-
-function java(paths: KafkaPaths, mainClass: string, args: string[]) {
-  return [
-    '-Xms512m',
-    '-Xmx512m',
-    '-XX:+UseG1GC',
-    '-XX:MaxGCPauseMillis=20',
-    '-Djava.awt.headless=true',
-    `-Dlog4j.configuration=file:${paths.log4j}`,
-    `-Dkafka.logs.dir=${paths.logs}`,
-    '-cp',
-    `${paths.lib}/*`,
-    mainClass,
-    ...args,
-  ];
-}
-
-/** Formats the storage once (KRaft), keeping the cluster id across restarts. */
-function formatStorage(paths: KafkaPaths): void {
-  if (!existsSync(paths.clusterId)) {
-    const id = spawnSync('java', java(paths, 'kafka.tools.StorageTool', ['random-uuid']), { encoding: 'utf8' });
-    if (id.status !== 0) throw new Error(`Kafka: generating a cluster id failed: ${id.stderr}`);
-    writeFileSync(paths.clusterId, id.stdout.trim());
+function storageTool(paths: KafkaPaths, args: string[]): string {
+  const result = spawnSync('java', javaArgs(paths, TOOL_JVM, 'kafka.tools.StorageTool', args), {
+    cwd: paths.home,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (result.status !== 0) {
+    throw new Error(`Kafka: StorageTool ${args[0] ?? ''} failed: ${(result.stderr || result.stdout || '').trim()}`);
   }
-  const clusterId = readFileSync(paths.clusterId, 'utf8').trim();
-  const format = spawnSync(
-    'java',
-    java(paths, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', paths.properties, '--ignore-formatted']),
-    { encoding: 'utf8' },
-  );
-  if (format.status !== 0) throw new Error(`Kafka: formatting storage failed: ${format.stderr || format.stdout}`);
+  return result.stdout.trim();
 }
 
-/** Pid of the broker this launcher started, if it is still running. */
-export function localKafkaPid(config: InfraConfig): number | undefined {
-  const { pid } = pathsOf(config);
-  if (!existsSync(pid)) return undefined;
-  const value = Number(readFileSync(pid, 'utf8'));
-  return Number.isInteger(value) && isAlive(value) ? value : undefined;
+/** The cluster id: kept in `.data/kafka/cluster.id`, generated once with `StorageTool random-uuid`. */
+function clusterIdOf(paths: KafkaPaths): string {
+  if (existsSync(paths.clusterId)) return readFileSync(paths.clusterId, 'utf8').trim();
+  // storage formatted earlier but the id file lost: keep the formatted id
+  const meta = resolve(paths.logDirs, 'meta.properties');
+  const formatted = existsSync(meta) ? /^cluster\.id=(.+)$/m.exec(readFileSync(meta, 'utf8'))?.[1]?.trim() : undefined;
+  const id = formatted ?? storageTool(paths, ['random-uuid']).split('\n').pop()?.trim() ?? '';
+  if (!/^[A-Za-z0-9_-]{22}$/.test(id)) throw new Error(`Kafka: unexpected cluster id '${id}'`);
+  writeFileSync(paths.clusterId, `${id}\n`);
+  return id;
 }
 
 /**
- * Starts a single-node KRaft broker from Maven Central jars, detached so it outlives this
- * process. Data in `.data/kafka`, jars cached in `.cache/kafka`. Returns its pid.
+ * Formats the KRaft storage once (`StorageTool format --ignore-formatted`). Skipped without a JVM
+ * start when `meta.properties` shows the log dir is formatted already (what --ignore-formatted
+ * would find).
  */
-export function startLocalKafka(config: InfraConfig, log: (line: string) => void): number {
-  const running = localKafkaPid(config);
-  if (running) return running;
-  const paths = pathsOf(config);
-  ensureJars(paths, log);
-  writeConfigFiles(config, paths);
-  formatStorage(paths);
-  const out = openSync(paths.out, 'a');
-  const child = spawn('java', java(paths, 'kafka.Kafka', [paths.properties]), { detached: true, stdio: ['ignore', out, out] });
-  child.unref();
-  if (!child.pid) throw new Error('Kafka: the broker process did not start');
-  writeFileSync(paths.pid, String(child.pid));
-  log(`kafka: started a local broker (pid ${child.pid}), logs in ${paths.logs}`);
-  return child.pid;
+function formatStorage(paths: KafkaPaths): void {
+  const clusterId = clusterIdOf(paths);
+  if (existsSync(resolve(paths.logDirs, 'meta.properties'))) return;
+  storageTool(paths, ['format', '-t', clusterId, '-c', paths.properties, '--ignore-formatted']);
 }
 
-/** Stops the broker this launcher started; never touches one it did not start. */
+/**
+ * What is missing to run a local broker, as one phrase ("java and mvn not found: install …"), or
+ * undefined if nothing is. Maven is only needed while the jar cache is incomplete.
+ */
+export function localKafkaMissing(config: InfraConfig): string | undefined {
+  const missing = ['java', ...(kafkaJarsCached(kafkaPaths(config)) ? [] : ['mvn'])].filter((c) => !commandExists(c));
+  if (missing.length === 0) return undefined;
+  const install = missing.map((c) => (c === 'java' ? 'OpenJDK 17+' : 'Maven')).join(' and ');
+  return `${missing.join(' and ')} not found: install ${install} (or start a broker at KAFKA_BROKERS)`;
+}
+
+/** Pid of the broker this launcher started, if it still runs. */
+export function localKafkaPid(config: InfraConfig): number | undefined {
+  const paths = kafkaPaths(config);
+  return ownedPid(paths.pid, ['kafka.Kafka', paths.properties]);
+}
+
+/** Why the broker this launcher started is not coming up (it exited), or undefined while it may. */
+export function localKafkaFailure(config: InfraConfig): string | undefined {
+  const paths = kafkaPaths(config);
+  const pid = readPidFile(paths.pid);
+  if (pid === undefined || isAlive(pid)) return undefined;
+  return `the local broker (pid ${pid}) exited: ${startupErrorOf(paths)} (see ${paths.out} and ${paths.logs}/server.log)`;
+}
+
+/** The first ERROR line and first "Caused by" of the broker's output since the last start. */
+function startupErrorOf(paths: KafkaPaths): string {
+  const output = readTail(paths.out, 262_144);
+  const lines = output.slice(output.lastIndexOf(START_MARK)).split('\n');
+  const error = lines.find((line) => line.includes(' ERROR ') || line.includes(' FATAL '));
+  const cause = lines.find((line) => line.startsWith('Caused by:'));
+  const found = [error?.replace(/^\[[^\]]*\] /, ''), cause].filter((line) => line !== undefined);
+  return found.length > 0 ? found.join('; ') : tailOf(resolve(paths.logs, 'server.log'), 2);
+}
+
+/**
+ * Starts a single-node Kafka broker (KRaft: broker and controller in one JVM) from Maven Central
+ * jars: fetches the jars once into `.cache/kafka`, writes `server.properties`/`log4j.properties`
+ * into `.data/kafka`, formats the storage once, then runs `kafka.Kafka` detached, so that it
+ * outlives this process (pid in `.data/kafka/kafka.pid`, stdout/stderr in `.data/kafka/kafka.out`).
+ * Readiness is awaited by the caller.
+ *
+ * @returns the broker's pid (that of the running one, if this launcher started it already)
+ * @throws Error if the jars cannot be fetched, the storage cannot be formatted or java cannot start
+ */
+export function startLocalKafka(config: InfraConfig, log: (line: string) => void): number {
+  const paths = kafkaPaths(config);
+  return withFileLock(paths.lock, 900_000, () => {
+    const running = localKafkaPid(config);
+    if (running !== undefined) {
+      const listeners = `listeners=PLAINTEXT://${config.kafka.host}:${config.kafka.port},`;
+      if (readFileSync(paths.properties, 'utf8').includes(listeners)) return running;
+      throw new Error(
+        `Kafka: the local broker started by infra up (pid ${running}) listens elsewhere; stop it first (infra down)`,
+      );
+    }
+    ensureKafkaJars(paths, log);
+    writeKafkaConfigFiles(config, paths);
+    formatStorage(paths);
+
+    appendFileSync(paths.out, `\n${START_MARK} at ${new Date().toISOString()}\n`);
+    const out = openSync(paths.out, 'a');
+    const child = spawn('java', javaArgs(paths, BROKER_JVM, 'kafka.Kafka', [paths.properties]), {
+      cwd: paths.home,
+      detached: true,
+      stdio: ['ignore', out, out],
+    });
+    closeSync(out);
+    child.on('error', () => undefined); // reported below: no pid
+    child.unref();
+    if (child.pid === undefined) throw new Error('Kafka: could not run java');
+    writeFileSync(paths.pid, `${child.pid}\n`);
+    log(`kafka: started a local broker (pid ${child.pid}) on ${config.kafka.host}:${config.kafka.port}, logs in ${paths.logs}`);
+    return child.pid;
+  });
+}
+
+/**
+ * Stops the broker this launcher started (SIGTERM, up to 20 s for its controlled shutdown, then
+ * SIGKILL); never a broker it did not start.
+ *
+ * @returns true if it was running
+ */
 export async function stopLocalKafka(config: InfraConfig): Promise<boolean> {
   const pid = localKafkaPid(config);
-  if (!pid) return false;
+  if (pid === undefined) return false;
   await stopPid(pid, 20_000);
+  rmSync(kafkaPaths(config).pid, { force: true });
   return true;
 }
