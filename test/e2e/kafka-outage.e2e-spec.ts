@@ -1,4 +1,3 @@
-import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { ProductPriceChanged, type Product } from '@shopmesh/contracts';
 import { EnvelopeSchema, payloadOf, type Envelope } from '@shopmesh/messaging';
 import { RpcClient } from '@shopmesh/rpc';
@@ -49,11 +48,7 @@ describe('Kafka outage under a stream of catalog changes (real processes, privat
     };
     await migrateCatalog(env);
     catalog = await new AppProcess('catalog', env, ops).start();
-    rpc = new RpcClient(
-      'catalog',
-      ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port: tcp } }),
-      3000,
-    );
+    rpc = RpcClient.forAddresses('catalog', [`127.0.0.1:${tcp}`], { timeoutMs: 3000 });
   }, 120_000);
 
   afterAll(async () => {

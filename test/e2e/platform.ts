@@ -18,6 +18,7 @@ export async function startPlatform(suite: string): Promise<Platform> {
     ...base,
     CATALOG_DB_NAME: database,
     CATALOG_TCP_PORT: String(tcp),
+    CATALOG_ADDRESSES: `127.0.0.1:${tcp}`,
     CATALOG_OPS_PORT: String(ops),
     CATALOG_OPS_HOST: '127.0.0.1',
     GATEWAY_PORT: String(http),

@@ -1,6 +1,5 @@
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
-import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { startApp } from '@shopmesh/bootstrap';
 import { RpcClient } from '@shopmesh/rpc';
 import { createTestDatabase, dropTestDatabase, freePort, pgConnectionOf, testEnv } from '@shopmesh/testing';
@@ -36,11 +35,7 @@ export async function startCatalog(suite: string, overrides: Record<string, stri
     http: { host: '127.0.0.1', port: opsPort },
     tcp: { host: '127.0.0.1', port: tcpPort },
   });
-  const rpc = new RpcClient(
-    'catalog',
-    ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port: tcpPort } }),
-    3000,
-  );
+  const rpc = RpcClient.forAddresses('catalog', [`127.0.0.1:${tcpPort}`], { timeoutMs: 3000 });
   return {
     app,
     rpc,

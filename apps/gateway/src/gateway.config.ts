@@ -4,9 +4,13 @@ export const gatewayEnv = {
   ...commonEnv,
   GATEWAY_HOST: env.string('a host or IP address to listen on'),
   GATEWAY_PORT: env.port(),
-  CATALOG_TCP_HOST: env.string('the host of the catalog service'),
-  CATALOG_TCP_PORT: env.port(),
+  CATALOG_DISCOVERY: env.oneOf(['static', 'dns']),
+  CATALOG_ADDRESSES: env.hostPorts(),
   RPC_TIMEOUT_MS: env.millis(50, 60_000),
+  RPC_BALANCING: env.oneOf(['round-robin', 'least-outstanding', 'consistent-hash']),
+  RPC_MAX_PENDING_PER_INSTANCE: env.int(1, 100_000, 'calls in flight per instance (1-100000)'),
+  RPC_BREAKER_FAILURES: env.int(1, 1000, 'consecutive failures that open a breaker'),
+  RPC_BREAKER_OPEN_MS: env.millis(10, 600_000),
   HEALTH_CHECK_TIMEOUT_MS: env.millis(100, 10_000),
 };
 

@@ -18,7 +18,15 @@ export class GatewayModule {
           drainMs: config.SHUTDOWN_DRAIN_MS,
         }),
         RpcClientModule.register([
-          { name: 'catalog', host: config.CATALOG_TCP_HOST, port: config.CATALOG_TCP_PORT, timeoutMs: config.RPC_TIMEOUT_MS },
+          {
+            name: 'catalog',
+            discovery: config.CATALOG_DISCOVERY,
+            addresses: config.CATALOG_ADDRESSES,
+            timeoutMs: config.RPC_TIMEOUT_MS,
+            balancing: config.RPC_BALANCING,
+            maxPendingPerInstance: config.RPC_MAX_PENDING_PER_INSTANCE,
+            breaker: { failureThreshold: config.RPC_BREAKER_FAILURES, openMs: config.RPC_BREAKER_OPEN_MS },
+          },
         ]),
       ],
       controllers: [ProductsController],

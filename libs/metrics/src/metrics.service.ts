@@ -1,4 +1,4 @@
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -21,9 +21,30 @@ export class Metrics {
 
   readonly rpcClient = new Histogram({
     name: 'rpc_client_duration_seconds',
-    help: 'Duration of RPC calls made, by target service, pattern and outcome.',
-    labelNames: ['target', 'pattern', 'outcome'] as const,
+    help: 'Duration of RPC calls made (each attempt), by target service, instance, pattern and outcome.',
+    labelNames: ['target', 'instance', 'pattern', 'outcome'] as const,
     buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly rpcClientErrors = new Counter({
+    name: 'rpc_client_errors_total',
+    help: 'RPC calls that failed, by target, instance and error code.',
+    labelNames: ['target', 'instance', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rpcClientPending = new Gauge({
+    name: 'rpc_client_pending',
+    help: 'RPC calls in flight, by target and instance.',
+    labelNames: ['target', 'instance'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rpcClientBreaker = new Gauge({
+    name: 'rpc_client_breaker_state',
+    help: 'Circuit breaker of each instance: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['target', 'instance'] as const,
     registers: [this.registry],
   });
 

@@ -1,14 +1,23 @@
-import { DynamicModule, Inject, Module } from '@nestjs/common';
-import { ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Metrics } from '@shopmesh/metrics';
+import type { BalancingStrategy } from './balancing/balancer';
+import { StaticDiscovery, type Discovery } from './discovery/discovery';
+import { DnsDiscovery } from './discovery/dns-discovery';
+import { parseAddress } from './instance';
 import { RpcClient } from './rpc-client';
 
 export interface RpcTarget {
   /** Service name, e.g. `catalog`. */
   name: string;
-  host: string;
-  port: number;
+  /** `static`: `addresses` is the list of instances. `dns`: `addresses[0]` is a name resolving to every instance. */
+  discovery: 'static' | 'dns';
+  addresses: readonly string[];
   timeoutMs: number;
+  balancing: BalancingStrategy;
+  maxPendingPerInstance: number;
+  breaker: { failureThreshold: number; openMs: number };
+  /** How often DNS is resolved again. */
+  refreshMs?: number;
 }
 
 /** DI token of the client of a service. */
@@ -17,7 +26,26 @@ export const rpcClientToken = (name: string): string => `RpcClient:${name}`;
 /** Injects the {@link RpcClient} of a service registered with `RpcClientModule.register`. */
 export const InjectRpcClient = (name: string): ParameterDecorator => Inject(rpcClientToken(name));
 
-/** Provides one {@link RpcClient} per target service; clients close on shutdown. */
+function discoveryOf(target: RpcTarget): Discovery {
+  if (target.discovery === 'static') return new StaticDiscovery(target.addresses);
+  const { host, port } = parseAddress(target.addresses[0] ?? '');
+  return new DnsDiscovery(host, port, target.refreshMs ?? 5000);
+}
+
+/** Every RPC client of the process: started with the app, used by readiness, closed on shutdown. */
+export class RpcClientRegistry implements OnModuleInit, OnApplicationShutdown {
+  constructor(readonly clients: readonly RpcClient[]) {}
+
+  async onModuleInit(): Promise<void> {
+    await Promise.all(this.clients.map((c) => c.start()));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.clients.map((c) => c.close()));
+  }
+}
+
+/** Provides one {@link RpcClient} per target service. */
 @Module({})
 export class RpcClientModule {
   static register(targets: readonly RpcTarget[]): DynamicModule {
@@ -27,8 +55,13 @@ export class RpcClientModule {
       useFactory: (metrics: Metrics) =>
         new RpcClient(
           target.name,
-          ClientProxyFactory.create({ transport: Transport.TCP, options: { host: target.host, port: target.port } }),
-          target.timeoutMs,
+          discoveryOf(target),
+          {
+            timeoutMs: target.timeoutMs,
+            balancing: target.balancing,
+            maxPendingPerInstance: target.maxPendingPerInstance,
+            breaker: target.breaker,
+          },
           metrics,
         ),
     }));
@@ -45,14 +78,5 @@ export class RpcClientModule {
       ],
       exports: [...providers.map((p) => p.provide), RpcClientRegistry],
     };
-  }
-}
-
-/** Every RPC client of the process: for readiness checks and closing on shutdown. */
-export class RpcClientRegistry {
-  constructor(readonly clients: readonly RpcClient[]) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled(this.clients.map((c) => c.close()));
   }
 }

@@ -13,7 +13,7 @@ describe(RpcClient.name, () => {
 
   it('sends the payload with the correlation id and a deadline', async () => {
     let sent: unknown;
-    const sut = new RpcClient(
+    const sut = RpcClient.forProxy(
       'catalog',
       proxyAnswering((_p, data) => ((sent = data), of({ ok: true }))),
       1000,
@@ -27,7 +27,7 @@ describe(RpcClient.name, () => {
   });
 
   it('fails with UPSTREAM.TIMEOUT when the callee never answers', async () => {
-    const sut = new RpcClient(
+    const sut = RpcClient.forProxy(
       'catalog',
       proxyAnswering(() => NEVER),
       50,
@@ -37,7 +37,7 @@ describe(RpcClient.name, () => {
   });
 
   it('passes the callee’s coded error through', async () => {
-    const sut = new RpcClient(
+    const sut = RpcClient.forProxy(
       'catalog',
       proxyAnswering(() => throwError(() => ({ code: 'CATALOG.PRODUCT_NOT_FOUND', message: 'No product' }))),
       500,
@@ -49,7 +49,7 @@ describe(RpcClient.name, () => {
 
   it('hides transport errors behind UPSTREAM.UNAVAILABLE', async () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:4002'), { code: 'ECONNREFUSED' });
-    const sut = new RpcClient(
+    const sut = RpcClient.forProxy(
       'catalog',
       proxyAnswering(() => throwError(() => refused)),
       500,
@@ -60,7 +60,7 @@ describe(RpcClient.name, () => {
   });
 
   it('records the outcome of each call', async () => {
-    const sut = new RpcClient(
+    const sut = RpcClient.forProxy(
       'catalog',
       proxyAnswering(() => NEVER),
       20,
@@ -69,7 +69,7 @@ describe(RpcClient.name, () => {
     await sut.send('m.timeout', {}).catch(() => undefined);
     const text = await metrics.registry.metrics();
     expect(text).toMatch(
-      /rpc_client_duration_seconds_count\{service="test",target="catalog",pattern="m.timeout",outcome="timeout"\} 1/,
+      /rpc_client_duration_seconds_count\{service="test",target="catalog",instance="single:0",pattern="m.timeout",outcome="timeout"\} 1/,
     );
   });
 });

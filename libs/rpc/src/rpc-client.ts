@@ -1,63 +1,218 @@
 import { randomUUID } from 'node:crypto';
-import type { ClientProxy } from '@nestjs/microservices';
+import type { ConnectionOptions } from 'node:tls';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import { AppError } from '@shopmesh/errors';
 import { CorrelationContext, type RpcMessage } from '@shopmesh/logging';
 import type { Metrics, RpcOutcome } from '@shopmesh/metrics';
 import { TimeoutError, firstValueFrom, timeout } from 'rxjs';
+import { createBalancer, type Balancer, type BalancingStrategy, type Candidate } from './balancing/balancer';
+import type { BreakerOptions } from './balancing/circuit-breaker';
+import { StaticDiscovery, type Discovery } from './discovery/discovery';
+import { Instance, parseAddress } from './instance';
 
 export interface RpcCallOptions {
-  /** Deadline of this call; defaults to the client's. */
+  /** Deadline of this call, all attempts included; defaults to the client's. */
   timeoutMs?: number;
+  /**
+   * The call may run twice without harm (a read, or a write with its own idempotency key):
+   * it is then retried on another instance after a timeout or a lost connection. Other calls are
+   * never retried, except that none is, ever, past the deadline.
+   */
+  idempotent?: boolean;
+  /** Key for consistent hashing (e.g. the user id), when the client balances that way. */
+  hashKey?: string;
 }
 
+export interface RpcClientOptions {
+  timeoutMs: number;
+  balancing?: BalancingStrategy;
+  /** Calls in flight per instance beyond which the instance is skipped; with all full, fail fast. */
+  maxPendingPerInstance?: number;
+  breaker?: BreakerOptions;
+  /** Extra attempts of an idempotent call. */
+  retries?: number;
+  /** TLS (mutual when it carries a certificate) towards every instance. */
+  tls?: ConnectionOptions;
+  /** Largest message accepted from an instance, in characters. */
+  maxMessageChars?: number;
+  /** How the connection to an instance is made (tests replace it). */
+  createProxy?: (address: string) => ClientProxy;
+}
+
+type Failure = 'timeout' | 'refused' | 'transport';
+
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const BREAKER_GAUGE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
 /**
- * A client of one ShopMesh service over Nest's TCP transport. Every call has a deadline, carries the
- * current correlation id, is timed in `rpc_client_duration_seconds`, and fails only with an
- * {@link AppError}: the callee's own code, `UPSTREAM.TIMEOUT` or `UPSTREAM.UNAVAILABLE`.
+ * A client of one ShopMesh service over Nest's TCP transport, across all its instances (found
+ * by a {@link Discovery}). Every call has a deadline and carries the correlation id; instances are
+ * chosen by round-robin, least-outstanding or consistent hashing; an instance whose breaker is
+ * open, or whose pending calls are at the limit, is skipped; idempotent calls are retried on
+ * another instance. Calls fail only with an {@link AppError}: the callee's own code,
+ * `UPSTREAM.TIMEOUT`, `UPSTREAM.UNAVAILABLE` or `UPSTREAM.OVERLOADED`.
  */
 export class RpcClient {
+  private readonly instances = new Map<string, Instance>();
+  private readonly balancer: Balancer;
+  private members = '';
+
   constructor(
     readonly target: string,
-    private readonly proxy: ClientProxy,
-    private readonly defaultTimeoutMs: number,
+    private readonly discovery: Discovery,
+    private readonly options: RpcClientOptions,
     private readonly metrics?: Metrics,
-  ) {}
-
-  async send<TResult>(pattern: string, payload: unknown, options: RpcCallOptions = {}): Promise<TResult> {
-    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const message: RpcMessage = {
-      meta: { correlationId: CorrelationContext.currentId() ?? randomUUID(), deadlineAt: Date.now() + timeoutMs },
-      payload,
-    };
-    const stop = this.metrics?.rpcClient.startTimer({ target: this.target, pattern });
-    let outcome: RpcOutcome = 'ok';
-    try {
-      return await firstValueFrom(this.proxy.send<TResult>(pattern, message).pipe(timeout({ first: timeoutMs })));
-    } catch (error) {
-      const appError = this.toAppError(error, timeoutMs);
-      outcome =
-        appError.code === 'UPSTREAM.TIMEOUT' ? 'timeout' : appError.code === 'UPSTREAM.UNAVAILABLE' ? 'unavailable' : 'error';
-      throw appError;
-    } finally {
-      stop?.({ outcome });
-    }
+  ) {
+    this.balancer = createBalancer(options.balancing ?? 'round-robin');
   }
 
-  /** Resolves when the service answers its `ops.ping` within the deadline. */
+  /** A client of one instance reached through the given proxy (tests, scripts). */
+  static forProxy(target: string, proxy: ClientProxy, timeoutMs: number, metrics?: Metrics): RpcClient {
+    return new RpcClient(target, new StaticDiscovery(['single:0']), { timeoutMs, createProxy: () => proxy }, metrics);
+  }
+
+  /** A client of a fixed list of `host:port`. */
+  static forAddresses(target: string, addresses: readonly string[], options: RpcClientOptions, metrics?: Metrics): RpcClient {
+    return new RpcClient(target, new StaticDiscovery(addresses), options, metrics);
+  }
+
+  async start(): Promise<void> {
+    await this.discovery.start();
+    this.syncInstances();
+  }
+
+  async send<TResult>(pattern: string, payload: unknown, call: RpcCallOptions = {}): Promise<TResult> {
+    const timeoutMs = call.timeoutMs ?? this.options.timeoutMs;
+    const deadlineAt = Date.now() + timeoutMs;
+    const message: RpcMessage = { meta: { correlationId: CorrelationContext.currentId() ?? randomUUID(), deadlineAt }, payload };
+    const attempts = 1 + (call.idempotent ? (this.options.retries ?? 2) : 0);
+    const tried = new Set<string>();
+    let lastFailure: Failure = 'refused';
+    for (let attempt = 1; attempt <= attempts; attempt += 1) {
+      const remaining = deadlineAt - Date.now();
+      if (remaining <= 0) break;
+      const instance = this.pick(call.hashKey, tried);
+      tried.add(instance.address);
+      // an idempotent call leaves time for its later attempts; the last one gets all that is left
+      const budget = attempt === attempts ? remaining : Math.max(remaining / (attempts - attempt + 1), Math.min(remaining, 50));
+      const outcome = await this.attempt<TResult>(instance, pattern, message, budget);
+      if (outcome.ok) return outcome.value;
+      lastFailure = outcome.failure;
+      if (attempt < attempts) await sleep(Math.min(Math.max(0, deadlineAt - Date.now()), 20 * attempt + Math.random() * 20));
+    }
+    throw lastFailure === 'timeout'
+      ? new AppError('UPSTREAM.TIMEOUT', `The ${this.target} service did not answer within ${timeoutMs} ms`)
+      : new AppError('UPSTREAM.UNAVAILABLE', `The ${this.target} service is unavailable`);
+  }
+
+  /** Resolves when some instance answers `ops.ping` within the deadline. */
   async ping(timeoutMs?: number): Promise<void> {
-    await this.send('ops.ping', {}, { timeoutMs });
+    await this.send('ops.ping', {}, { timeoutMs, idempotent: true });
   }
 
   async close(): Promise<void> {
-    await this.proxy.close();
+    this.discovery.stop();
+    await Promise.allSettled(
+      [...this.instances.values()].map(async (i) => {
+        await i.proxy.close();
+      }),
+    );
+    this.instances.clear();
   }
 
-  private toAppError(error: unknown, timeoutMs: number): AppError {
-    if (error instanceof TimeoutError) {
-      return new AppError('UPSTREAM.TIMEOUT', `The ${this.target} service did not answer within ${timeoutMs} ms`);
+  private pick(hashKey: string | undefined, tried: ReadonlySet<string>): Instance {
+    this.syncInstances();
+    if (this.instances.size === 0)
+      throw new AppError('UPSTREAM.UNAVAILABLE', `No instance of the ${this.target} service is known`);
+    const max = this.options.maxPendingPerInstance ?? 256;
+    const candidates: Candidate[] = [...this.instances.values()].map((i) => ({
+      address: i.address,
+      outstanding: i.outstanding,
+      available: i.breaker.canPass() && i.outstanding < max,
+    }));
+    const fresh = candidates.filter((c) => !tried.has(c.address));
+    const chosen = this.balancer.pick(fresh.some((c) => c.available) ? fresh : candidates, hashKey);
+    if (chosen) return this.instances.get(chosen.address) as Instance;
+    if (candidates.every((c) => c.outstanding >= max)) {
+      throw new AppError('UPSTREAM.OVERLOADED', `Every instance of the ${this.target} service has ${max} calls in flight`);
     }
-    const known = AppError.fromPayload(error);
-    if (known) return known;
-    return new AppError('UPSTREAM.UNAVAILABLE', `The ${this.target} service is unavailable`);
+    throw new AppError('UPSTREAM.UNAVAILABLE', `The ${this.target} service is unavailable`);
   }
+
+  private async attempt<TResult>(
+    instance: Instance,
+    pattern: string,
+    message: RpcMessage,
+    remainingMs: number,
+  ): Promise<{ ok: true; value: TResult } | { ok: false; failure: Failure }> {
+    const labels = { target: this.target, instance: instance.address };
+    const stop = this.metrics?.rpcClient.startTimer({ ...labels, pattern });
+    instance.outstanding += 1;
+    instance.breaker.onSend();
+    this.metrics?.rpcClientPending.set(labels, instance.outstanding);
+    let outcome: RpcOutcome = 'ok';
+    try {
+      const value = await firstValueFrom(instance.proxy.send<TResult>(pattern, message).pipe(timeout({ first: remainingMs })));
+      instance.breaker.onSuccess();
+      return { ok: true, value };
+    } catch (error) {
+      const known = AppError.fromPayload(error);
+      if (known) {
+        instance.breaker.onSuccess(); // the instance answered: it is healthy
+        outcome = 'error';
+        this.metrics?.rpcClientErrors.inc({ ...labels, code: known.code });
+        throw known;
+      }
+      const failure = classify(error);
+      instance.breaker.onFailure();
+      // a connection that timed out or broke is suspect (a hung peer keeps it open): the next call reconnects
+      if (failure !== 'refused') void instance.proxy.close();
+      outcome = failure === 'timeout' ? 'timeout' : 'unavailable';
+      this.metrics?.rpcClientErrors.inc({ ...labels, code: failure === 'timeout' ? 'UPSTREAM.TIMEOUT' : 'UPSTREAM.UNAVAILABLE' });
+      return { ok: false, failure };
+    } finally {
+      instance.outstanding -= 1;
+      stop?.({ outcome });
+      this.metrics?.rpcClientPending.set(labels, instance.outstanding);
+      this.metrics?.rpcClientBreaker.set(labels, BREAKER_GAUGE[instance.breaker.state]);
+    }
+  }
+
+  /** Opens connections to new instances and closes those of instances gone from discovery. */
+  private syncInstances(): void {
+    const addresses = [...this.discovery.addresses()].sort();
+    const members = addresses.join(',');
+    if (members === this.members) return;
+    this.members = members;
+    for (const [address, instance] of this.instances) {
+      if (!addresses.includes(address)) {
+        this.instances.delete(address);
+        void instance.proxy.close();
+      }
+    }
+    for (const address of addresses) {
+      if (!this.instances.has(address)) {
+        this.instances.set(
+          address,
+          new Instance(address, this.createProxy(address), this.options.breaker ?? { failureThreshold: 5, openMs: 5000 }),
+        );
+      }
+    }
+  }
+
+  private createProxy(address: string): ClientProxy {
+    if (this.options.createProxy) return this.options.createProxy(address);
+    const { host, port } = parseAddress(address);
+    return ClientProxyFactory.create({
+      transport: Transport.TCP,
+      options: { host, port, tlsOptions: this.options.tls, maxBufferSize: this.options.maxMessageChars },
+    });
+  }
+}
+
+function classify(error: unknown): Failure {
+  if (error instanceof TimeoutError) return 'timeout';
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && NOT_SENT.has(code) ? 'refused' : 'transport';
 }

@@ -8,6 +8,7 @@ export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private isCut = false;
+  private isBlackhole = false;
 
   constructor(
     private readonly targetHost: string,
@@ -34,8 +35,16 @@ export class TcpProxy {
     this.sockets.clear();
   }
 
+  /** Accepts connections and swallows what is sent, never answering (a hung peer). */
+  blackhole(): void {
+    this.cut();
+    this.isCut = false;
+    this.isBlackhole = true;
+  }
+
   heal(): void {
     this.isCut = false;
+    this.isBlackhole = false;
   }
 
   async stop(): Promise<void> {
@@ -46,6 +55,12 @@ export class TcpProxy {
   private accept(client: Socket): void {
     if (this.isCut) {
       client.destroy();
+      return;
+    }
+    if (this.isBlackhole) {
+      this.sockets.add(client);
+      client.on('error', () => client.destroy()).on('close', () => this.sockets.delete(client));
+      client.resume(); // read and drop
       return;
     }
     const upstream = connect(this.targetPort, this.targetHost);

@@ -24,7 +24,7 @@ export class ProductsController {
   @ApiOkResponse({ standardSchema: ProductPageSchema })
   @ApiProblemResponses(400, 503)
   list(@Query({ schema: ListProductsQuerySchema }) query: ListProductsQuery): Promise<ProductPage> {
-    return this.catalog.send(CatalogPatterns.listProducts, query);
+    return this.catalog.send(CatalogPatterns.listProducts, query, { idempotent: true });
   }
 
   @Get(':id')
@@ -32,6 +32,6 @@ export class ProductsController {
   @ApiOkResponse({ standardSchema: ProductSchema })
   @ApiProblemResponses(400, 404, 503)
   get(@Param({ schema: ProductIdParamsSchema }) params: ProductIdParams): Promise<Product> {
-    return this.catalog.send(CatalogPatterns.getProduct, params);
+    return this.catalog.send(CatalogPatterns.getProduct, params, { idempotent: true });
   }
 }
