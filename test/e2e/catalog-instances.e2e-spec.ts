@@ -1,0 +1,75 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppProcess, createTestDatabase, dropTestDatabase, freePort, pgConnectionOf, testEnv } from '@shopmesh/testing';
+import { migrateCatalog } from '../../apps/catalog/src/database/migrate';
+import { seedCatalog } from '../../apps/catalog/src/seed/seed';
+import { DEMO_PRODUCTS } from '../../apps/catalog/src/seed/demo-products';
+
+const RPC_TIMEOUT_MS = 1500;
+
+interface Sample {
+  at: number;
+  status: number;
+  ms: number;
+}
+
+/** Two catalog instances behind the gateway; one is killed with SIGKILL under a steady load. */
+describe('gateway across two catalog instances, one killed -9 under load (real processes)', () => {
+  let env: Record<string, string>;
+  let database: string;
+  const catalogs: AppProcess[] = [];
+  let gateway: AppProcess;
+
+  beforeAll(async () => {
+    const base = testEnv({ RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS), HEALTH_CHECK_TIMEOUT_MS: '1000', LOG_LEVEL: 'warn' });
+    database = await createTestDatabase(pgConnectionOf(base), 'shopmesh_catalog', 'e2e_instances');
+    env = { ...base, CATALOG_DB_NAME: database, CATALOG_OPS_HOST: '127.0.0.1', GATEWAY_HOST: '127.0.0.1' };
+    await migrateCatalog(env);
+    await seedCatalog(env);
+    const tcpPorts = [await freePort(), await freePort()];
+    for (const tcp of tcpPorts) {
+      const ops = await freePort();
+      catalogs.push(
+        await new AppProcess('catalog', { ...env, CATALOG_TCP_PORT: String(tcp), CATALOG_OPS_PORT: String(ops) }, ops).start(),
+      );
+    }
+    const http = await freePort();
+    gateway = await new AppProcess(
+      'gateway',
+      { ...env, GATEWAY_PORT: String(http), CATALOG_ADDRESSES: tcpPorts.map((p) => `127.0.0.1:${p}`).join(',') },
+      http,
+    ).start();
+  }, 90_000);
+
+  afterAll(async () => {
+    await Promise.all([gateway?.stop(), ...catalogs.map((c) => c.stop())]);
+    if (database) await dropTestDatabase(pgConnectionOf(env), database);
+  });
+
+  it('moves calls to the surviving instance within 2 s, and no call outlives its deadline', async () => {
+    const samples: Sample[] = [];
+    let running = true;
+    const load = Array.from({ length: 4 }, async (_, worker) => {
+      for (let i = 0; running; i += 1) {
+        const product = DEMO_PRODUCTS[(worker * 7 + i) % DEMO_PRODUCTS.length];
+        const started = Date.now();
+        const res = await fetch(`${gateway.url}/v1/products/${product?.id}`);
+        await res.arrayBuffer();
+        samples.push({ at: started, status: res.status, ms: Date.now() - started });
+      }
+    });
+    await sleep(1500);
+    const killedAt = Date.now();
+    await catalogs[0]?.kill();
+    await sleep(4000);
+    running = false;
+    await Promise.all(load);
+
+    const afterKill = samples.filter((s) => s.at >= killedAt);
+    expect(samples.filter((s) => s.at < killedAt).every((s) => s.status === 200)).toBe(true);
+    expect(afterKill.length).toBeGreaterThan(20);
+    expect(afterKill.filter((s) => s.at > killedAt + 2000).every((s) => s.status === 200)).toBe(true);
+    expect(Math.max(...samples.map((s) => s.ms))).toBeLessThan(RPC_TIMEOUT_MS + 500);
+    const failed = afterKill.filter((s) => s.status !== 200);
+    expect(failed.every((s) => s.status === 503)).toBe(true); // never a 500 or a hang
+  });
+});
