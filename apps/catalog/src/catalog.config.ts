@@ -11,6 +11,7 @@ export const catalogEnv = {
   CATALOG_TCP_PORT: env.port(),
   CATALOG_OPS_HOST: env.string('a host or IP address to listen on'),
   CATALOG_OPS_PORT: env.port(),
+  RPC_MAX_MESSAGE_CHARS: env.int(1024, 512 * 1024 * 1024, 'characters (1024 or more)'),
   CATALOG_CACHE_TTL_SECONDS: env.int(0, 86_400, 'seconds (0 turns the product cache off)'),
   HEALTH_CHECK_TIMEOUT_MS: env.millis(100, 10_000),
 };

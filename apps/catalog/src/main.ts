@@ -8,6 +8,6 @@ runMain(async () => {
   const config = loadCatalogConfig();
   return startApp(CatalogModule.forRoot(config), {
     http: { host: config.CATALOG_OPS_HOST, port: config.CATALOG_OPS_PORT },
-    tcp: { host: config.CATALOG_TCP_HOST, port: config.CATALOG_TCP_PORT },
+    tcp: { host: config.CATALOG_TCP_HOST, port: config.CATALOG_TCP_PORT, maxMessageChars: config.RPC_MAX_MESSAGE_CHARS },
   });
 });

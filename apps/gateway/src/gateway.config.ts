@@ -11,6 +11,7 @@ export const gatewayEnv = {
   RPC_MAX_PENDING_PER_INSTANCE: env.int(1, 100_000, 'calls in flight per instance (1-100000)'),
   RPC_BREAKER_FAILURES: env.int(1, 1000, 'consecutive failures that open a breaker'),
   RPC_BREAKER_OPEN_MS: env.millis(10, 600_000),
+  RPC_MAX_MESSAGE_CHARS: env.int(1024, 512 * 1024 * 1024, 'characters (1024 or more)'),
   HEALTH_CHECK_TIMEOUT_MS: env.millis(100, 10_000),
 };
 

@@ -26,6 +26,7 @@ export class GatewayModule {
             balancing: config.RPC_BALANCING,
             maxPendingPerInstance: config.RPC_MAX_PENDING_PER_INSTANCE,
             breaker: { failureThreshold: config.RPC_BREAKER_FAILURES, openMs: config.RPC_BREAKER_OPEN_MS },
+            maxMessageChars: config.RPC_MAX_MESSAGE_CHARS,
           },
         ]),
       ],

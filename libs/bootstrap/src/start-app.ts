@@ -8,7 +8,7 @@ export interface StartOptions {
   /** Host and port of the HTTP server (the public API for the gateway, the ops port otherwise). */
   http: { host: string; port: number };
   /** Host and port of the TCP microservice; the gateway has none. */
-  tcp?: { host: string; port: number };
+  tcp?: { host: string; port: number; maxMessageChars?: number };
   /** Hook to configure the HTTP app before it listens (OpenAPI, body limits…). */
   configure?: (app: INestApplication) => void;
 }
@@ -24,7 +24,10 @@ export async function startApp(module: DynamicModule, options: StartOptions): Pr
   options.configure?.(app);
   if (options.tcp) {
     app.connectMicroservice(
-      { transport: Transport.TCP, options: { host: options.tcp.host, port: options.tcp.port } },
+      {
+        transport: Transport.TCP,
+        options: { host: options.tcp.host, port: options.tcp.port, maxBufferSize: options.tcp.maxMessageChars },
+      },
       { inheritAppConfig: true },
     );
     await app.startAllMicroservices();

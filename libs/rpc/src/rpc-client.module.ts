@@ -16,6 +16,8 @@ export interface RpcTarget {
   balancing: BalancingStrategy;
   maxPendingPerInstance: number;
   breaker: { failureThreshold: number; openMs: number };
+  /** Largest message accepted from an instance, in characters. */
+  maxMessageChars?: number;
   /** How often DNS is resolved again. */
   refreshMs?: number;
 }
@@ -61,6 +63,7 @@ export class RpcClientModule {
             balancing: target.balancing,
             maxPendingPerInstance: target.maxPendingPerInstance,
             breaker: target.breaker,
+            maxMessageChars: target.maxMessageChars,
           },
           metrics,
         ),

@@ -16,6 +16,11 @@ class EchoController {
     return { instance: this.name };
   }
 
+  @MessagePattern('echo.back')
+  back(@Payload() data: unknown): unknown {
+    return data;
+  }
+
   @MessagePattern('echo.slow')
   async slow(@Payload() data: { payload: { ms: number } }): Promise<{ instance: string }> {
     await sleep(data.payload.ms);
@@ -38,11 +43,11 @@ export interface EchoInstance {
 }
 
 /** Starts one echo instance on a free port. */
-export async function startEcho(name: string): Promise<EchoInstance> {
+export async function startEcho(name: string, maxBufferSize?: number): Promise<EchoInstance> {
   const port = await freePort();
   const app = await NestFactory.createMicroservice(EchoModule.of(name), {
     transport: Transport.TCP,
-    options: { host: '127.0.0.1', port },
+    options: { host: '127.0.0.1', port, maxBufferSize },
     logger: false,
   });
   await app.listen();
