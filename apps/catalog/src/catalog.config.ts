@@ -1,4 +1,14 @@
-import { commonEnv, env, kafkaEnv, loadConfig, messagingEnv, postgresEnv, redisEnv, type ConfigOf } from '@shopmesh/config';
+import {
+  commonEnv,
+  env,
+  kafkaEnv,
+  loadConfig,
+  messagingEnv,
+  postgresEnv,
+  redisEnv,
+  rpcTlsEnv,
+  type ConfigOf,
+} from '@shopmesh/config';
 
 export const catalogEnv = {
   ...commonEnv,
@@ -6,6 +16,7 @@ export const catalogEnv = {
   ...redisEnv,
   ...kafkaEnv,
   ...messagingEnv,
+  ...rpcTlsEnv,
   CATALOG_DB_NAME: env.databaseName(),
   CATALOG_TCP_HOST: env.string('a host or IP address to listen on'),
   CATALOG_TCP_PORT: env.port(),

@@ -1,5 +1,5 @@
 import { runMain, startApp } from '@shopmesh/bootstrap';
-import { loadDotEnv } from '@shopmesh/config';
+import { loadDotEnv, loadRpcTls } from '@shopmesh/config';
 import { loadCatalogConfig } from './catalog.config';
 import { CatalogModule } from './catalog.module';
 
@@ -8,6 +8,11 @@ runMain(async () => {
   const config = loadCatalogConfig();
   return startApp(CatalogModule.forRoot(config), {
     http: { host: config.CATALOG_OPS_HOST, port: config.CATALOG_OPS_PORT },
-    tcp: { host: config.CATALOG_TCP_HOST, port: config.CATALOG_TCP_PORT, maxMessageChars: config.RPC_MAX_MESSAGE_CHARS },
+    tcp: {
+      host: config.CATALOG_TCP_HOST,
+      port: config.CATALOG_TCP_PORT,
+      maxMessageChars: config.RPC_MAX_MESSAGE_CHARS,
+      tls: loadRpcTls(config),
+    },
   });
 });

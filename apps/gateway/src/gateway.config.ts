@@ -1,7 +1,8 @@
-import { commonEnv, env, loadConfig, type ConfigOf } from '@shopmesh/config';
+import { commonEnv, env, loadConfig, rpcTlsEnv, type ConfigOf } from '@shopmesh/config';
 
 export const gatewayEnv = {
   ...commonEnv,
+  ...rpcTlsEnv,
   GATEWAY_HOST: env.string('a host or IP address to listen on'),
   GATEWAY_PORT: env.port(),
   CATALOG_DISCOVERY: env.oneOf(['static', 'dns']),

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceKitModule } from '@shopmesh/bootstrap';
+import { loadRpcTls } from '@shopmesh/config';
 import { RpcClientModule } from '@shopmesh/rpc';
 import type { DestinationStream } from 'pino';
 import type { GatewayConfig } from './gateway.config';
@@ -27,6 +28,7 @@ export class GatewayModule {
             maxPendingPerInstance: config.RPC_MAX_PENDING_PER_INSTANCE,
             breaker: { failureThreshold: config.RPC_BREAKER_FAILURES, openMs: config.RPC_BREAKER_OPEN_MS },
             maxMessageChars: config.RPC_MAX_MESSAGE_CHARS,
+            tls: loadRpcTls(config),
           },
         ]),
       ],

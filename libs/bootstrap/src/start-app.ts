@@ -8,7 +8,8 @@ export interface StartOptions {
   /** Host and port of the HTTP server (the public API for the gateway, the ops port otherwise). */
   http: { host: string; port: number };
   /** Host and port of the TCP microservice; the gateway has none. */
-  tcp?: { host: string; port: number; maxMessageChars?: number };
+  /** With `tls`, only clients presenting a certificate signed by `tls.ca` are accepted (mutual TLS). */
+  tcp?: { host: string; port: number; maxMessageChars?: number; tls?: { cert: Buffer; key: Buffer; ca: Buffer } };
   /** Hook to configure the HTTP app before it listens (OpenAPI, body limits…). */
   configure?: (app: INestApplication) => void;
 }
@@ -26,7 +27,17 @@ export async function startApp(module: DynamicModule, options: StartOptions): Pr
     app.connectMicroservice(
       {
         transport: Transport.TCP,
-        options: { host: options.tcp.host, port: options.tcp.port, maxBufferSize: options.tcp.maxMessageChars },
+        options: {
+          host: options.tcp.host,
+          port: options.tcp.port,
+          maxBufferSize: options.tcp.maxMessageChars,
+          tlsOptions: options.tcp.tls && {
+            ...options.tcp.tls,
+            requestCert: true,
+            rejectUnauthorized: true,
+            minVersion: 'TLSv1.2',
+          },
+        },
       },
       { inheritAppConfig: true },
     );

@@ -136,3 +136,11 @@ export const messagingEnv = {
   CONSUMER_BACKOFF_MIN_MS: env.millis(1, 60_000),
   CONSUMER_BACKOFF_MAX_MS: env.millis(1, 600_000),
 };
+
+/** Mutual TLS between services: on with `RPC_TLS=true`, certificates from files (PEM). */
+export const rpcTlsEnv = {
+  RPC_TLS: env.bool(),
+  RPC_TLS_CERT: z.string().optional(),
+  RPC_TLS_KEY: z.string().optional(),
+  RPC_TLS_CA: z.string().optional(),
+};

@@ -18,6 +18,8 @@ export interface RpcTarget {
   breaker: { failureThreshold: number; openMs: number };
   /** Largest message accepted from an instance, in characters. */
   maxMessageChars?: number;
+  /** Mutual TLS: our certificate and the CA that signs the instances'. */
+  tls?: { cert: Buffer; key: Buffer; ca: Buffer };
   /** How often DNS is resolved again. */
   refreshMs?: number;
 }
@@ -64,6 +66,7 @@ export class RpcClientModule {
             maxPendingPerInstance: target.maxPendingPerInstance,
             breaker: target.breaker,
             maxMessageChars: target.maxMessageChars,
+            tls: target.tls && { ...target.tls, rejectUnauthorized: true, minVersion: 'TLSv1.2' },
           },
           metrics,
         ),

@@ -1,3 +1,4 @@
+import type { TlsOptions } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Controller, Inject, Module, type DynamicModule, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -43,11 +44,11 @@ export interface EchoInstance {
 }
 
 /** Starts one echo instance on a free port. */
-export async function startEcho(name: string, maxBufferSize?: number): Promise<EchoInstance> {
+export async function startEcho(name: string, maxBufferSize?: number, tlsOptions?: TlsOptions): Promise<EchoInstance> {
   const port = await freePort();
   const app = await NestFactory.createMicroservice(EchoModule.of(name), {
     transport: Transport.TCP,
-    options: { host: '127.0.0.1', port, maxBufferSize },
+    options: { host: '127.0.0.1', port, maxBufferSize, tlsOptions },
     logger: false,
   });
   await app.listen();

@@ -4,3 +4,4 @@ export { waitUntil } from './wait-until';
 export { testEnv, REPO_ROOT } from './test-env';
 export { createTestDatabase, dropTestDatabase, pgConnectionOf, type PgConnection } from './test-database';
 export { AppProcess } from './app-process';
+export { createTestCertificates, type CertificateSet } from './test-certificates';
