@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceKitModule } from '@shopmesh/bootstrap';
 import { DatabaseModule } from '@shopmesh/database';
 import { MessagingModule } from '@shopmesh/messaging';
-import { RpcServerModule } from '@shopmesh/rpc';
+import { RegistryModule, RpcServerModule } from '@shopmesh/rpc';
 import type { DestinationStream } from 'pino';
 import type { CatalogConfig } from './catalog.config';
 import { catalogDataSourceOptions } from './database/catalog.data-source';
@@ -43,6 +43,17 @@ export class CatalogModule {
           },
         }),
         RpcServerModule,
+        ...(config.SERVICE_REGISTRY === 'redis'
+          ? [
+              RegistryModule.register({
+                redisUrl: config.REDIS_URL,
+                namespace: config.REGISTRY_NAMESPACE,
+                service: 'catalog',
+                advertisedAddress: config.CATALOG_ADVERTISED_ADDRESS[0] ?? '',
+                ttlMs: config.REGISTRY_TTL_MS,
+              }),
+            ]
+          : []),
         ProductsModule.register({ redisUrl: config.REDIS_URL, cacheTtlSeconds: config.CATALOG_CACHE_TTL_SECONDS }),
       ],
     };

@@ -1,12 +1,14 @@
-import { commonEnv, env, loadConfig, rpcTlsEnv, type ConfigOf } from '@shopmesh/config';
+import { commonEnv, env, loadConfig, redisEnv, rpcTlsEnv, type ConfigOf } from '@shopmesh/config';
 
 export const gatewayEnv = {
   ...commonEnv,
   ...rpcTlsEnv,
+  ...redisEnv,
   GATEWAY_HOST: env.string('a host or IP address to listen on'),
   GATEWAY_PORT: env.port(),
-  CATALOG_DISCOVERY: env.oneOf(['static', 'dns']),
+  CATALOG_DISCOVERY: env.oneOf(['static', 'dns', 'redis']),
   CATALOG_ADDRESSES: env.hostPorts(),
+  REGISTRY_NAMESPACE: env.string('a registry namespace'),
   RPC_TIMEOUT_MS: env.millis(50, 60_000),
   RPC_BALANCING: env.oneOf(['round-robin', 'least-outstanding', 'consistent-hash']),
   RPC_MAX_PENDING_PER_INSTANCE: env.int(1, 100_000, 'calls in flight per instance (1-100000)'),

@@ -15,7 +15,11 @@ export class GatewayModule {
         ServiceKitModule.forRoot({
           service: 'gateway',
           logging: { level: config.LOG_LEVEL, destination: logDestination },
-          health: { rpcTargets: true, timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS },
+          health: {
+            rpcTargets: true,
+            redisUrl: config.CATALOG_DISCOVERY === 'redis' ? config.REDIS_URL : undefined,
+            timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS,
+          },
           drainMs: config.SHUTDOWN_DRAIN_MS,
         }),
         RpcClientModule.register([
@@ -23,6 +27,8 @@ export class GatewayModule {
             name: 'catalog',
             discovery: config.CATALOG_DISCOVERY,
             addresses: config.CATALOG_ADDRESSES,
+            registryRedisUrl: config.REDIS_URL,
+            registryNamespace: config.REGISTRY_NAMESPACE,
             timeoutMs: config.RPC_TIMEOUT_MS,
             balancing: config.RPC_BALANCING,
             maxPendingPerInstance: config.RPC_MAX_PENDING_PER_INSTANCE,

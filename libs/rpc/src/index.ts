@@ -4,6 +4,8 @@ export { ConsistentHashRing } from './balancing/consistent-hash-ring';
 export { CircuitBreaker, type BreakerOptions, type BreakerState } from './balancing/circuit-breaker';
 export { StaticDiscovery, type Discovery } from './discovery/discovery';
 export { DnsDiscovery } from './discovery/dns-discovery';
+export { RedisRegistryDiscovery, RegistryEntry } from './discovery/redis-registry';
+export { RegistryModule, type RegistryOptions } from './registry.module';
 export { RpcClientModule, RpcClientRegistry, InjectRpcClient, rpcClientToken, type RpcTarget } from './rpc-client.module';
 export { RpcServerModule } from './rpc-server.module';
 export { RpcPayload } from './rpc-payload.decorator';

@@ -3,6 +3,7 @@ import { Metrics } from '@shopmesh/metrics';
 import type { BalancingStrategy } from './balancing/balancer';
 import { StaticDiscovery, type Discovery } from './discovery/discovery';
 import { DnsDiscovery } from './discovery/dns-discovery';
+import { RedisRegistryDiscovery } from './discovery/redis-registry';
 import { parseAddress } from './instance';
 import { RpcClient } from './rpc-client';
 
@@ -10,7 +11,10 @@ export interface RpcTarget {
   /** Service name, e.g. `catalog`. */
   name: string;
   /** `static`: `addresses` is the list of instances. `dns`: `addresses[0]` is a name resolving to every instance. */
-  discovery: 'static' | 'dns';
+  discovery: 'static' | 'dns' | 'redis';
+  /** Redis of the registry (with `discovery: 'redis'`). */
+  registryRedisUrl?: string;
+  registryNamespace?: string;
   addresses: readonly string[];
   timeoutMs: number;
   balancing: BalancingStrategy;
@@ -32,6 +36,13 @@ export const InjectRpcClient = (name: string): ParameterDecorator => Inject(rpcC
 
 function discoveryOf(target: RpcTarget): Discovery {
   if (target.discovery === 'static') return new StaticDiscovery(target.addresses);
+  if (target.discovery === 'redis')
+    return new RedisRegistryDiscovery(
+      target.registryRedisUrl ?? '',
+      target.registryNamespace ?? 'shopmesh',
+      target.name,
+      target.refreshMs ?? 1000,
+    );
   const { host, port } = parseAddress(target.addresses[0] ?? '');
   return new DnsDiscovery(host, port, target.refreshMs ?? 5000);
 }
