@@ -1,18 +1,14 @@
-import { rmSync } from 'node:fs';
 import { infraDown } from '../infra';
-import { stopPid } from '../infra/probes';
 import { APPS } from './apps';
-import { pidFileOf, runningPid } from './run-files';
+import { runningInstances, stopInstance } from './instances';
 
-/** `npm run down`: stops every app `up` started (callers first), then the infrastructure it started. */
+/** `npm run down`: stops every instance `up` started (callers first), then the infrastructure it started. */
 async function down(): Promise<void> {
   for (const app of [...APPS].reverse()) {
-    const pid = runningPid(app.name);
-    if (pid) {
-      await stopPid(pid, 30_000);
-      process.stdout.write(`${app.name}: stopped\n`);
+    for (const instance of runningInstances(app.name)) {
+      await stopInstance(instance);
+      process.stdout.write(`${instance.id}: stopped\n`);
     }
-    rmSync(pidFileOf(app.name), { force: true });
   }
   const stopped = await infraDown();
   process.stdout.write(

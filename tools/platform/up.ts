@@ -1,53 +1,48 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, openSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 import { infraUp } from '../infra';
 import { REPO_ROOT } from '../infra/infra-config';
-import { waitFor } from '../infra/probes';
-import { APPS, type AppSpec } from './apps';
-import { ensureRunDirs, logFileOf, pidFileOf, platformEnv, runningPid } from './run-files';
+import { APPS, INSTANCE_PORT_STEP } from './apps';
+import { instancePlan, runningInstances, startInstance, waitReady } from './instances';
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** `--scale catalog=2 --scale orders=3` (or `--scale=catalog=2`). */
+function parseScale(args: readonly string[]): Map<string, number> {
+  const scale = new Map<string, number>();
+  args.forEach((arg, i) => {
+    const value = arg.startsWith('--scale=') ? arg.slice(8) : arg === '--scale' ? args[i + 1] : undefined;
+    if (value === undefined) return;
+    const [app, n] = value.split('=');
+    const spec = APPS.find((a) => a.name === app);
+    if (!spec?.scaling || !n || !/^[1-9]\d?$/.test(n))
+      throw new Error(
+        `--scale ${value}: expected <service>=<1-99> for one of ${APPS.filter((a) => a.scaling)
+          .map((a) => a.name)
+          .join(', ')}`,
+      );
+    scale.set(spec.name, Number(n));
+  });
+  return scale;
+}
 
 function runNode(script: string, label: string): void {
   const result = spawnSync(process.execPath, [resolve(REPO_ROOT, script)], { cwd: REPO_ROOT, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status})`);
 }
 
-function startApp(app: AppSpec): number {
-  const running = runningPid(app.name);
-  if (running) {
-    say(`${app.name}: already running (pid ${running})`);
-    return running;
-  }
-  const out = openSync(logFileOf(app.name), 'a');
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, `dist/apps/${app.name}/src/main.js`)], {
-    cwd: REPO_ROOT,
-    detached: true,
-    stdio: ['ignore', out, out],
-  });
-  child.unref();
-  if (!child.pid) throw new Error(`${app.name}: did not start`);
-  writeFileSync(pidFileOf(app.name), String(child.pid));
-  say(`${app.name}: started (pid ${child.pid}), log ${logFileOf(app.name)}`);
-  return child.pid;
+function dotEnv(): Record<string, string> {
+  const fromFile = parseEnv(readFileSync(resolve(REPO_ROOT, '.env'), 'utf8')) as Record<string, string>;
+  const fromProcess = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  return { ...fromFile, ...fromProcess };
 }
 
-async function waitReady(app: AppSpec, port: string): Promise<void> {
-  await waitFor(
-    `${app.name} readiness (see ${logFileOf(app.name)})`,
-    async () => {
-      if (!runningPid(app.name)) throw new Error(`${app.name} exited; see ${logFileOf(app.name)}`);
-      return (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200;
-    },
-    60_000,
-    250,
-  );
-}
-
-/** `npm run up`: infrastructure, build, migrations, demo data, every app; then where to look. */
-async function up(): Promise<void> {
+/** `npm run up [-- --scale <app>=N]`: infrastructure, build, migrations, demo data, every app; then where to look. */
+async function up(args: readonly string[]): Promise<void> {
   const started = Date.now();
+  const scale = parseScale(args);
   if (!existsSync(resolve(REPO_ROOT, '.env'))) {
     copyFileSync(resolve(REPO_ROOT, '.env.example'), resolve(REPO_ROOT, '.env'));
     say('.env created from .env.example (development defaults)');
@@ -60,26 +55,42 @@ async function up(): Promise<void> {
     if (app.migrate) runNode(app.migrate, `${app.name} migrations`);
     if (app.seed) runNode(app.seed, `${app.name} demo data`);
   }
-  ensureRunDirs();
-  const env = platformEnv();
+  const env = dotEnv();
+  // callers find every instance of a scaled service through static discovery's address list
+  const callerEnv: Record<string, string> = {};
   for (const app of APPS) {
-    startApp(app);
-    await waitReady(app, env[app.httpPortVar] ?? '');
+    const count = scale.get(app.name) ?? 1;
+    if (app.scaling && count > 1) {
+      const tcp = Number(env[app.scaling.tcpPortVar]);
+      const host = (env[app.scaling.advertisedVar] ?? '127.0.0.1').split(':')[0];
+      callerEnv[app.scaling.addressesVar] = Array.from({ length: count }, (_, i) => `${host}:${tcp + i * INSTANCE_PORT_STEP}`).join(',');
+    }
+  }
+  for (const app of APPS) {
+    const count = scale.get(app.name) ?? 1;
+    for (let n = 1; n <= count; n += 1) {
+      const plan = instancePlan(app, n, env);
+      const running = runningInstances(app.name).find((s) => s.id === plan.id);
+      if (running) {
+        say(`${plan.id}: already running (pid ${running.pid})`);
+        continue;
+      }
+      const state = startInstance(app, plan, callerEnv);
+      say(`${state.id}: started (pid ${state.pid}), log .run/logs/${state.id}.log`);
+      await waitReady(state);
+    }
   }
   const gatewayPort = env.GATEWAY_PORT ?? '3000';
   say(`\nShopMesh is up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`  API          http://localhost:${gatewayPort}/v1/products`);
   say(`  API docs     http://localhost:${gatewayPort}/docs  (OpenAPI: /docs-json)`);
-  for (const app of APPS) {
-    const port = env[app.httpPortVar] ?? '?';
-    say(
-      `  ${app.name.padEnd(12)} http://localhost:${port}/health/ready  /health/live  /metrics   log: .run/logs/${app.name}.log`,
-    );
+  for (const s of runningInstances()) {
+    say(`  ${s.id.padEnd(12)} http://localhost:${s.httpPort}/health/ready  /health/live  /metrics   log: .run/logs/${s.id}.log`);
   }
-  say('  stop with    npm run down');
+  say('  rolling restart: npm run restart -- <app>     stop: npm run down');
 }
 
-up().catch((error: unknown) => {
+up(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(`up failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

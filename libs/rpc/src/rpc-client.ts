@@ -131,8 +131,16 @@ export class RpcClient {
       outstanding: i.outstanding,
       available: i.breaker.canPass() && i.outstanding < max,
     }));
+    const notFull = (list: Candidate[]): Candidate[] => list.map((c) => ({ ...c, available: c.outstanding < max }));
     const fresh = candidates.filter((c) => !tried.has(c.address));
-    const chosen = this.balancer.pick(fresh.some((c) => c.available) ? fresh : candidates, hashKey);
+    // a retry goes to an instance not tried yet, even one whose breaker is open (it may be back,
+    // restarted faster than its breaker's open period) rather than to the one that just failed;
+    // with every breaker open, trying one beats failing for certain (panic mode)
+    const chosen =
+      this.balancer.pick(fresh, hashKey) ??
+      (tried.size > 0 ? this.balancer.pick(notFull(fresh), hashKey) : undefined) ??
+      this.balancer.pick(candidates, hashKey) ??
+      this.balancer.pick(notFull(candidates), hashKey);
     if (chosen) return this.instances.get(chosen.address) as Instance;
     if (candidates.every((c) => c.outstanding >= max)) {
       throw new AppError('UPSTREAM.OVERLOADED', `Every instance of the ${this.target} service has ${max} calls in flight`);
