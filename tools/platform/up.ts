@@ -63,7 +63,10 @@ async function up(args: readonly string[]): Promise<void> {
     if (app.scaling && count > 1) {
       const tcp = Number(env[app.scaling.tcpPortVar]);
       const host = (env[app.scaling.advertisedVar] ?? '127.0.0.1').split(':')[0];
-      callerEnv[app.scaling.addressesVar] = Array.from({ length: count }, (_, i) => `${host}:${tcp + i * INSTANCE_PORT_STEP}`).join(',');
+      callerEnv[app.scaling.addressesVar] = Array.from(
+        { length: count },
+        (_, i) => `${host}:${tcp + i * INSTANCE_PORT_STEP}`,
+      ).join(',');
     }
   }
   for (const app of APPS) {
