@@ -8,7 +8,6 @@ const connect = (url: string): Redis => {
   const redis = new Redis(url, {
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
-    enableOfflineQueue: false,
     retryStrategy: () => 500,
   });
   redis.on('error', () => undefined); // a failed refresh or heartbeat is logged where it happens
@@ -48,6 +47,16 @@ export class RegistryEntry {
   async deregister(): Promise<void> {
     clearInterval(this.timer);
     await this.redis.del(this.key).catch((error: unknown) => this.logger.warn({ err: error }, 'could not deregister'));
+    this.redis.disconnect();
+  }
+
+  /** Stops refreshing the entry without removing it (what a crash looks like; for tests). */
+  stopHeartbeat(): void {
+    clearInterval(this.timer);
+  }
+
+  close(): void {
+    clearInterval(this.timer);
     this.redis.disconnect();
   }
 
