@@ -67,6 +67,12 @@ async function main(): Promise<void> {
   const nest = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port: servers.nestPort } });
   await nest.connect();
   const ours = RpcClient.forAddresses('bench', [`127.0.0.1:${servers.nestPort}`], { timeoutMs: 5000 }, new Metrics('bench'));
+  const oursNoDelay = RpcClient.forAddresses(
+    'bench',
+    [`127.0.0.1:${servers.nestPort}`],
+    { timeoutMs: 5000, noDelay: true },
+    new Metrics('bench'),
+  );
   const broker = new ServiceBroker({
     nodeID: 'bench-client',
     logger: false,
@@ -78,6 +84,7 @@ async function main(): Promise<void> {
   const calls: Array<[string, Call]> = [
     ['Nest ClientTCP (baseline)', (p) => firstValueFrom(nest.send('echo', { meta: {}, payload: p }))],
     ['ShopMesh RpcClient', (p) => ours.send('echo', p)],
+    ['ShopMesh RpcClient, Nagle off', (p) => oursNoDelay.send('echo', p)],
     ['Moleculer TCP transporter', (p) => broker.call('bench.echo', p)],
   ];
   const payloads: Array<[string, unknown]> = [
@@ -100,6 +107,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\n${REQUESTS} requests per case, ${CONCURRENCY} in flight\n\n${lines.join('\n')}\n`);
   await ours.close();
+  await oursNoDelay.close();
   await nest.close();
   await broker.stop();
   servers.stop();

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
+import { ClientProxyFactory, JsonSocket, Transport, type ClientProxy } from '@nestjs/microservices';
+import type { Socket } from 'node:net';
 import { AppError } from '@shopmesh/errors';
 import { CorrelationContext, type RpcMessage } from '@shopmesh/logging';
 import type { Metrics, RpcOutcome } from '@shopmesh/metrics';
@@ -36,6 +37,8 @@ export interface RpcClientOptions {
   tls?: ConnectionOptions;
   /** Largest message accepted from an instance, in characters. */
   maxMessageChars?: number;
+  /** Turn Nagle's algorithm off on the sockets (see BENCHMARKS.md for what it changes). */
+  noDelay?: boolean;
   /** How the connection to an instance is made (tests replace it). */
   createProxy?: (address: string) => ClientProxy;
 }
@@ -212,11 +215,28 @@ export class RpcClient {
   private createProxy(address: string): ClientProxy {
     if (this.options.createProxy) return this.options.createProxy(address);
     const { host, port } = parseAddress(address);
+    const framing = { maxBufferSize: this.options.maxMessageChars };
     return ClientProxyFactory.create({
       transport: Transport.TCP,
-      options: { host, port, tlsOptions: this.options.tls, maxBufferSize: this.options.maxMessageChars },
+      options: {
+        host,
+        port,
+        tlsOptions: this.options.tls,
+        ...framing,
+        ...(this.options.noDelay ? { socketClass: noDelaySocket(framing) } : {}),
+      },
     });
   }
+}
+
+/** Nest's framing socket with Nagle's algorithm off (Nest passes framing options only to its own class). */
+function noDelaySocket(framing: { maxBufferSize?: number }): typeof JsonSocket {
+  return class NoDelayJsonSocket extends JsonSocket {
+    constructor(socket: Socket) {
+      super(socket, framing);
+      socket.setNoDelay(true);
+    }
+  };
 }
 
 function classify(error: unknown): Failure {
