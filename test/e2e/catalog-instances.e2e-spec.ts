@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppProcess, createTestDatabase, dropTestDatabase, freePort, pgConnectionOf, testEnv } from '@shopmesh/testing';
-import { migrateCatalog } from '../../apps/catalog/src/database/migrate';
-import { seedCatalog } from '../../apps/catalog/src/seed/seed';
+import { AppProcess, freePort, testEnv } from '@shopmesh/testing';
 import { DEMO_PRODUCTS } from '../../apps/catalog/src/seed/demo-products';
+import { prepareCatalogDatabase } from './catalog-database';
 
 const RPC_TIMEOUT_MS = 1500;
 
@@ -15,16 +14,15 @@ interface Sample {
 /** Two catalog instances behind the gateway; one is killed with SIGKILL under a steady load. */
 describe('gateway across two catalog instances, one killed -9 under load (real processes)', () => {
   let env: Record<string, string>;
-  let database: string;
+  let dropDatabase: (() => Promise<void>) | undefined;
   const catalogs: AppProcess[] = [];
   let gateway: AppProcess;
 
   beforeAll(async () => {
     const base = testEnv({ RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS), HEALTH_CHECK_TIMEOUT_MS: '1000', LOG_LEVEL: 'warn' });
-    database = await createTestDatabase(pgConnectionOf(base), 'shopmesh_catalog', 'e2e_instances');
-    env = { ...base, CATALOG_DB_NAME: database, CATALOG_OPS_HOST: '127.0.0.1', GATEWAY_HOST: '127.0.0.1' };
-    await migrateCatalog(env);
-    await seedCatalog(env);
+    const db = await prepareCatalogDatabase('e2e_instances', base);
+    dropDatabase = db.drop;
+    env = { ...base, CATALOG_DB_NAME: db.database, CATALOG_OPS_HOST: '127.0.0.1', GATEWAY_HOST: '127.0.0.1' };
     const tcpPorts = [await freePort(), await freePort()];
     for (const tcp of tcpPorts) {
       const ops = await freePort();
@@ -42,7 +40,7 @@ describe('gateway across two catalog instances, one killed -9 under load (real p
 
   afterAll(async () => {
     await Promise.all([gateway?.stop(), ...catalogs.map((c) => c.stop())]);
-    if (database) await dropTestDatabase(pgConnectionOf(env), database);
+    await dropDatabase?.();
   });
 
   it('moves calls to the surviving instance within 2 s, and no call outlives its deadline', async () => {

@@ -1,6 +1,5 @@
-import { AppProcess, createTestDatabase, dropTestDatabase, freePort, pgConnectionOf, testEnv } from '@shopmesh/testing';
-import { migrateCatalog } from '../../apps/catalog/src/database/migrate';
-import { seedCatalog } from '../../apps/catalog/src/seed/seed';
+import { AppProcess, freePort, testEnv } from '@shopmesh/testing';
+import { prepareCatalogDatabase } from './catalog-database';
 
 /** Gateway and catalog as real processes from `dist/`, on a fresh seeded test database. */
 export interface Platform {
@@ -12,11 +11,11 @@ export interface Platform {
 
 export async function startPlatform(suite: string): Promise<Platform> {
   const base = testEnv({ RPC_TIMEOUT_MS: '1500', HEALTH_CHECK_TIMEOUT_MS: '1000', SHUTDOWN_DRAIN_MS: '1000' });
-  const database = await createTestDatabase(pgConnectionOf(base), 'shopmesh_catalog', suite);
+  const db = await prepareCatalogDatabase(suite, base);
   const [tcp, ops, http] = [await freePort(), await freePort(), await freePort()];
   const env = {
     ...base,
-    CATALOG_DB_NAME: database,
+    CATALOG_DB_NAME: db.database,
     CATALOG_TCP_PORT: String(tcp),
     CATALOG_ADDRESSES: `127.0.0.1:${tcp}`,
     CATALOG_OPS_PORT: String(ops),
@@ -25,8 +24,6 @@ export async function startPlatform(suite: string): Promise<Platform> {
     GATEWAY_HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
   };
-  await migrateCatalog(env);
-  await seedCatalog(env);
   const catalog = await new AppProcess('catalog', env, ops).start();
   const gateway = await new AppProcess('gateway', env, http).start();
   return {
@@ -35,7 +32,7 @@ export async function startPlatform(suite: string): Promise<Platform> {
     api: gateway.url,
     stop: async () => {
       await Promise.all([gateway.stop(), catalog.stop()]);
-      await dropTestDatabase(pgConnectionOf(env), database);
+      await db.drop();
     },
   };
 }

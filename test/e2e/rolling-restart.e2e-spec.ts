@@ -1,17 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  AppProcess,
-  createTestDatabase,
-  dropTestDatabase,
-  freePort,
-  pgConnectionOf,
-  testEnv,
-  waitUntil,
-} from '@shopmesh/testing';
-import { migrateCatalog } from '../../apps/catalog/src/database/migrate';
-import { seedCatalog } from '../../apps/catalog/src/seed/seed';
+import { AppProcess, freePort, testEnv, waitUntil } from '@shopmesh/testing';
 import { DEMO_PRODUCTS } from '../../apps/catalog/src/seed/demo-products';
+import { prepareCatalogDatabase } from './catalog-database';
 
 /**
  * Two catalog instances registered in the Redis registry; the gateway discovers them there. A
@@ -20,16 +11,17 @@ import { DEMO_PRODUCTS } from '../../apps/catalog/src/seed/demo-products';
  */
 describe('rolling restart of catalog under load (real processes, Redis registry)', () => {
   let env: Record<string, string>;
-  let database: string;
+  let dropDatabase: (() => Promise<void>) | undefined;
   const catalogs: AppProcess[] = [];
   let gateway: AppProcess;
 
   beforeAll(async () => {
     const base = testEnv({ RPC_TIMEOUT_MS: '2000', SHUTDOWN_DRAIN_MS: '1500', LOG_LEVEL: 'warn' });
-    database = await createTestDatabase(pgConnectionOf(base), 'shopmesh_catalog', 'e2e_rolling');
+    const db = await prepareCatalogDatabase('e2e_rolling', base);
+    dropDatabase = db.drop;
     env = {
       ...base,
-      CATALOG_DB_NAME: database,
+      CATALOG_DB_NAME: db.database,
       CATALOG_OPS_HOST: '127.0.0.1',
       GATEWAY_HOST: '127.0.0.1',
       SERVICE_REGISTRY: 'redis',
@@ -37,8 +29,6 @@ describe('rolling restart of catalog under load (real processes, Redis registry)
       REGISTRY_NAMESPACE: `test-${randomBytes(4).toString('hex')}`,
       CATALOG_DISCOVERY: 'redis',
     };
-    await migrateCatalog(env);
-    await seedCatalog(env);
     for (let i = 0; i < 2; i += 1) {
       const [tcp, ops] = [await freePort(), await freePort()];
       const own = {
@@ -57,7 +47,7 @@ describe('rolling restart of catalog under load (real processes, Redis registry)
 
   afterAll(async () => {
     await Promise.all([gateway?.stop(), ...catalogs.map((c) => c.stop())]);
-    if (database) await dropTestDatabase(pgConnectionOf(env), database);
+    await dropDatabase?.();
   });
 
   it('fails no request', async () => {

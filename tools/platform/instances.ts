@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '../infra/infra-config';
-import { stopPid, waitFor } from '../infra/probes';
+import { isAlive, stopPid } from '../infra/processes';
+import { waitFor } from '../infra/wait-until';
 import { INSTANCE_PORT_STEP, type AppSpec } from './apps';
 
 export const LOG_DIR = resolve(REPO_ROOT, '.run/logs');
@@ -21,15 +22,6 @@ export interface InstanceState {
 
 const stateFile = (id: string): string => resolve(STATE_DIR, `${id}.json`);
 export const logFileOf = (id: string): string => resolve(LOG_DIR, `${id}.log`);
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** The instances `up` started that are still running (stale records are removed). */
 export function runningInstances(app?: string): InstanceState[] {
