@@ -1,15 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppProcess, freePort, testEnv } from '@shopmesh/testing';
-import { DEMO_PRODUCTS } from '../../apps/catalog/src/seed/demo-products';
 import { prepareCatalogDatabase } from './catalog-database';
+import { steadyLoad } from './steady-load';
 
 const RPC_TIMEOUT_MS = 1500;
-
-interface Sample {
-  at: number;
-  status: number;
-  ms: number;
-}
 
 /** Two catalog instances behind the gateway; one is killed with SIGKILL under a steady load. */
 describe('gateway across two catalog instances, one killed -9 under load (real processes)', () => {
@@ -44,23 +38,12 @@ describe('gateway across two catalog instances, one killed -9 under load (real p
   });
 
   it('moves calls to the surviving instance within 2 s, and no call outlives its deadline', async () => {
-    const samples: Sample[] = [];
-    let running = true;
-    const load = Array.from({ length: 4 }, async (_, worker) => {
-      for (let i = 0; running; i += 1) {
-        const product = DEMO_PRODUCTS[(worker * 7 + i) % DEMO_PRODUCTS.length];
-        const started = Date.now();
-        const res = await fetch(`${gateway.url}/v1/products/${product?.id}`);
-        await res.arrayBuffer();
-        samples.push({ at: started, status: res.status, ms: Date.now() - started });
-      }
-    });
+    const load = steadyLoad(gateway.url);
     await sleep(1500);
     const killedAt = Date.now();
     await catalogs[0]?.kill();
     await sleep(4000);
-    running = false;
-    await Promise.all(load);
+    const samples = await load.stop();
 
     const afterKill = samples.filter((s) => s.at >= killedAt);
     expect(samples.filter((s) => s.at < killedAt).every((s) => s.status === 200)).toBe(true);

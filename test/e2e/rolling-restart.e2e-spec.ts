@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppProcess, freePort, testEnv, waitUntil } from '@shopmesh/testing';
-import { DEMO_PRODUCTS } from '../../apps/catalog/src/seed/demo-products';
 import { prepareCatalogDatabase } from './catalog-database';
+import { steadyLoad } from './steady-load';
 
 /**
  * Two catalog instances registered in the Redis registry; the gateway discovers them there. A
@@ -51,15 +51,7 @@ describe('rolling restart of catalog under load (real processes, Redis registry)
   });
 
   it('fails no request', async () => {
-    const statuses: number[] = [];
-    let running = true;
-    const load = Array.from({ length: 4 }, async (_, worker) => {
-      for (let i = 0; running; i += 1) {
-        const res = await fetch(`${gateway.url}/v1/products/${DEMO_PRODUCTS[(worker + i) % DEMO_PRODUCTS.length]?.id}`);
-        await res.arrayBuffer();
-        statuses.push(res.status);
-      }
-    });
+    const load = steadyLoad(gateway.url);
     await sleep(1000);
     for (const catalog of catalogs) {
       await expect(catalog.stop()).resolves.toBe(0);
@@ -71,8 +63,7 @@ describe('rolling restart of catalog under load (real processes, Redis registry)
       );
       await sleep(1500); // the gateway's registry refresh sees it again
     }
-    running = false;
-    await Promise.all(load);
+    const statuses = (await load.stop()).map((sample) => sample.status);
 
     expect(statuses.length).toBeGreaterThan(100);
     expect(statuses.filter((s) => s !== 200)).toEqual([]);

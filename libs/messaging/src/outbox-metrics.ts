@@ -8,12 +8,18 @@ export class OutboxMetrics {
   readonly failures: Counter;
 
   constructor(registry: Registry, dataSource: DataSource) {
-    const backlog = async (): Promise<{ count: number; age: number }> => {
+    // both gauges come from one query; a scrape collects them back to back, so they share it
+    let last: { at: number; value: Promise<{ count: number; age: number }> } | undefined;
+    const query = async (): Promise<{ count: number; age: number }> => {
       const [row] = await dataSource.query<Array<{ count: number; age: number }>>(
         `SELECT count(*)::int AS count, COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(created_at)), 0)::float AS age
            FROM outbox WHERE published_at IS NULL`,
       );
       return row ?? { count: 0, age: 0 };
+    };
+    const backlog = (): Promise<{ count: number; age: number }> => {
+      if (!last || Date.now() - last.at > 1000) last = { at: Date.now(), value: query() };
+      return last.value;
     };
     new Gauge({
       name: 'outbox_backlog',

@@ -59,7 +59,7 @@ const BREAKER_GAUGE = { closed: 0, 'half-open': 1, open: 2 } as const;
 export class RpcClient {
   private readonly instances = new Map<string, Instance>();
   private readonly balancer: Balancer;
-  private members = '';
+  private known?: readonly string[];
 
   constructor(
     readonly target: string,
@@ -192,10 +192,11 @@ export class RpcClient {
 
   /** Opens connections to new instances and closes those of instances gone from discovery. */
   private syncInstances(): void {
-    const addresses = [...this.discovery.addresses()].sort();
-    const members = addresses.join(',');
-    if (members === this.members) return;
-    this.members = members;
+    // discoveries hand out a new list only when it changes: compare by reference on the hot path
+    const list = this.discovery.addresses();
+    if (list === this.known) return;
+    this.known = list;
+    const addresses = [...list];
     for (const [address, instance] of this.instances) {
       if (!addresses.includes(address)) {
         this.instances.delete(address);

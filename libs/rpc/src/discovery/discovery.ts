@@ -2,6 +2,7 @@
 export interface Discovery {
   /** Starts watching (resolving, polling); resolves after the first look. */
   start(): Promise<void>;
+  /** The current list; the same array until it changes (clients compare it by reference). */
   addresses(): readonly string[];
   stop(): void;
 }
