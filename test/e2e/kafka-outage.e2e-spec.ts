@@ -1,4 +1,4 @@
-import { ProductPriceChanged, type Product } from '@shopmesh/contracts';
+import { CatalogRpc, ProductPriceChanged } from '@shopmesh/contracts';
 import { EnvelopeSchema, payloadOf, type Envelope } from '@shopmesh/messaging';
 import { RpcClient } from '@shopmesh/rpc';
 import {
@@ -61,7 +61,7 @@ describe('Kafka outage under a stream of catalog changes (real processes, privat
   it('publishes every change made while Kafka was down, in order per product, once Kafka is back', async () => {
     const products = await Promise.all(
       ['A', 'B', 'C', 'D', 'E'].map((n) =>
-        rpc.send<Product>('catalog.products.create', {
+        rpc.call(CatalogRpc.createProduct, {
           sku: `OUTAGE-${n}`,
           name: `Product ${n}`,
           category: 'test',
@@ -72,14 +72,17 @@ describe('Kafka outage under a stream of catalog changes (real processes, privat
     await waitUntil('catalog ready', async () => (await readiness(catalog.url)).status === 200, { timeoutMs: 20_000 });
 
     const changes = new Map<string, number[]>(products.map((p) => [p.id, []]));
+    const versions = new Map<string, number>(products.map((p) => [p.id, p.version]));
     let streaming = true;
     const stream = (async () => {
       for (let i = 0; streaming; i += 1) {
         const product = products[i % products.length];
-        const changed = await rpc.send<Product>('catalog.products.change-price', {
+        const changed = await rpc.call(CatalogRpc.updateProduct, {
           id: product.id,
+          productVersion: versions.get(product.id) ?? 1,
           price: { amount: 100 + i, currency: 'EUR' },
         });
+        versions.set(product.id, changed.version);
         changes.get(product.id)?.push(changed.version);
         await sleep(50);
       }

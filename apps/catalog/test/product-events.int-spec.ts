@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ProductCreated, ProductDeactivated, ProductPriceChanged, type Product } from '@shopmesh/contracts';
+import { CatalogRpc, ProductCreated, ProductDeactivated, ProductPriceChanged } from '@shopmesh/contracts';
 import { EnvelopeSchema, payloadOf, type Envelope } from '@shopmesh/messaging';
 import { waitUntil } from '@shopmesh/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
@@ -35,20 +35,20 @@ describe('catalog changes publish their events through the outbox (real Postgres
 
   it('publishes ProductCreated, ProductPriceChanged and ProductDeactivated, keyed and ordered by product', async () => {
     const sku = `TEST-${randomUUID().slice(0, 8).toUpperCase()}`;
-    const created = await sut.rpc.send<Product>('catalog.products.create', {
+    const created = await sut.rpc.call(CatalogRpc.createProduct, {
       sku,
       name: 'Test Lamp',
       category: 'home',
       price: { amount: 1999, currency: 'EUR' },
     });
     expect(created).toMatchObject({ sku, version: 1, active: true, description: '' });
-    const repriced = await sut.rpc.send<Product>('catalog.products.change-price', {
+    const repriced = await sut.rpc.call(CatalogRpc.updateProduct, {
       id: created.id,
       price: { amount: 2499, currency: 'EUR' },
-      expectedVersion: 1,
+      productVersion: 1,
     });
     expect(repriced.version).toBe(2);
-    await sut.rpc.send('catalog.products.deactivate', { id: created.id });
+    await sut.rpc.call(CatalogRpc.deactivateProduct, { id: created.id });
 
     await waitUntil('three events for the product', () => eventsOf(created.id).length >= 3, { timeoutMs: 15_000 });
     const [first, second, third] = eventsOf(created.id);
@@ -71,30 +71,30 @@ describe('catalog changes publish their events through the outbox (real Postgres
 
   it('refuses a stale version and a taken SKU, publishing nothing for them', async () => {
     const sku = `TEST-${randomUUID().slice(0, 8).toUpperCase()}`;
-    const product = await sut.rpc.send<Product>('catalog.products.create', {
+    const product = await sut.rpc.call(CatalogRpc.createProduct, {
       sku,
       name: 'Mug',
       category: 'home',
       price: { amount: 900, currency: 'EUR' },
     });
     await expect(
-      sut.rpc.send('catalog.products.change-price', {
+      sut.rpc.call(CatalogRpc.updateProduct, {
         id: product.id,
         price: { amount: 1, currency: 'EUR' },
-        expectedVersion: 7,
+        productVersion: 7,
       }),
     ).rejects.toMatchObject({
       code: 'CATALOG.VERSION_CONFLICT',
     });
     await expect(
-      sut.rpc.send('catalog.products.create', { sku, name: 'Mug 2', category: 'home', price: { amount: 1, currency: 'EUR' } }),
+      sut.rpc.call(CatalogRpc.createProduct, { sku, name: 'Mug 2', category: 'home', price: { amount: 1, currency: 'EUR' } }),
     ).rejects.toMatchObject({
       code: 'CATALOG.SKU_TAKEN',
     });
     await waitUntil('the creation event', () => eventsOf(product.id).length >= 1);
     await new Promise((r) => setTimeout(r, 500));
     expect(eventsOf(product.id).map((e) => e.type)).toEqual(['ProductCreated']);
-    const current = await sut.rpc.send<Product>('catalog.products.get', { id: product.id });
+    const current = await sut.rpc.call(CatalogRpc.getProduct, { id: product.id });
     expect(current).toMatchObject({ version: 1, price: { amount: 900, currency: 'EUR' } });
   });
 

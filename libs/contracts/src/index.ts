@@ -1,5 +1,16 @@
 export { KAFKA_TOPICS, ALL_KAFKA_TOPICS, deadLetterTopic, type KafkaTopic } from './kafka-topics';
 export { ERROR_STATUS, isErrorCode, type ErrorCode, type ErrorPayload, type FieldError } from './error-codes';
 export { MoneySchema, type Money } from './money';
-export * from './catalog/product.contract';
-export * from './events';
+export { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, pageCursor, pageLimit, pageOf, type Page } from './page';
+export { defineMessage, type MessageDefinition, type PayloadOf } from './message-definition';
+export { MESSAGE_CATALOGUE } from './message-catalogue';
+export { defineRpc, type RpcDefinition, type RpcRequestOf, type RpcParsedRequestOf, type RpcResponseOf } from './rpc-definition';
+export { ActorSchema, ROLES, metaOfMessage, type Actor, type Role, type RpcMessage, type RpcMessageMeta } from './rpc-envelope';
+export { OpsRpc } from './ops/rpc';
+export * from './catalog/rpc';
+export * from './catalog/events';
+export * from './identity/events';
+export * from './orders/events';
+export * from './inventory/events';
+export * from './payments/events';
+export { noNul } from './text';

@@ -3,7 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { CORRELATION_HEADER } from './correlation-context';
-import { correlationIdOfMessage } from './rpc-message-meta';
+import { metaOfMessage } from '@shopmesh/contracts';
 
 export interface LoggingOptions {
   /** Service name written on every line. */
@@ -51,8 +51,8 @@ export class LoggingModule {
             options.destination ?? process.stdout,
           ],
           microservice: {
-            genReqId: (ctx) => correlationIdOfMessage(ctx.switchToRpc().getData()) ?? '',
-            customProps: (ctx) => ({ correlationId: correlationIdOfMessage(ctx.switchToRpc().getData()) }),
+            genReqId: (ctx) => metaOfMessage(ctx.switchToRpc().getData())?.correlationId ?? '',
+            customProps: (ctx) => ({ correlationId: metaOfMessage(ctx.switchToRpc().getData())?.correlationId }),
             quietRpcLogger: true,
             // expected outcomes (a coded error below 500) are not errors of this service
             customLogLevel: (_ctx, error) => (error === undefined ? 'info' : isExpected(error) ? 'info' : 'error'),

@@ -8,4 +8,4 @@ export { RedisRegistryDiscovery, RegistryEntry } from './discovery/redis-registr
 export { RegistryModule, type RegistryOptions } from './registry.module';
 export { RpcClientModule, RpcClientRegistry, InjectRpcClient, rpcClientToken, type RpcTarget } from './rpc-client.module';
 export { RpcServerModule } from './rpc-server.module';
-export { RpcPayload } from './rpc-payload.decorator';
+export { RpcActor, RpcHandler, RpcPayload } from './rpc-handler.decorator';

@@ -1,11 +1,12 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
+import { OpsRpc } from '@shopmesh/contracts';
+import { RpcHandler } from './rpc-handler.decorator';
 
 /** `ops.ping`: answers as soon as the service accepts RPC requests (readiness of its callers). */
 @Controller()
 export class PingRpcController {
-  @MessagePattern('ops.ping')
-  ping(): { pong: true } {
-    return { pong: true };
+  @RpcHandler(OpsRpc.ping)
+  ping(): { status: 'ok' } {
+    return { status: 'ok' };
   }
 }

@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ClientProxyFactory, JsonSocket, Transport, type ClientProxy } from '@nestjs/microservices';
 import type { Socket } from 'node:net';
 import { AppError } from '@shopmesh/errors';
-import { CorrelationContext, type RpcMessage } from '@shopmesh/logging';
+import type { Actor, RpcDefinition, RpcMessage, RpcRequestOf, RpcResponseOf } from '@shopmesh/contracts';
+import { CorrelationContext } from '@shopmesh/logging';
 import type { Metrics, RpcOutcome } from '@shopmesh/metrics';
 import { TimeoutError, firstValueFrom, timeout } from 'rxjs';
 import { createBalancer, type Balancer, type BalancingStrategy, type Candidate } from './balancing/balancer';
@@ -23,6 +24,8 @@ export interface RpcCallOptions {
   idempotent?: boolean;
   /** Key for consistent hashing (e.g. the user id), when the client balances that way. */
   hashKey?: string;
+  /** The verified user the call acts for (set by the gateway from the access token). */
+  actor?: Actor;
 }
 
 export interface RpcClientOptions {
@@ -85,10 +88,32 @@ export class RpcClient {
     this.syncInstances();
   }
 
-  async send<TResult>(pattern: string, payload: unknown, call: RpcCallOptions = {}): Promise<TResult> {
+  /**
+   * Calls an RPC of the contract: retried when the contract says it is idempotent, its response
+   * checked against the contract (an instance answering off-contract is `UPSTREAM.INVALID_RESPONSE`).
+   */
+  async call<D extends RpcDefinition>(
+    definition: D,
+    payload: RpcRequestOf<D>,
+    call: Omit<RpcCallOptions, 'idempotent'> = {},
+  ): Promise<RpcResponseOf<D>> {
+    const raw = await this.send(definition.pattern, payload, { ...call, idempotent: definition.idempotent });
+    const checked = definition.response.safeParse(raw);
+    if (!checked.success) {
+      throw new AppError(
+        'UPSTREAM.INVALID_RESPONSE',
+        `The ${this.target} service answered ${definition.pattern} off its contract`,
+      );
+    }
+    return checked.data as RpcResponseOf<D>;
+  }
+
+  /** Sends a message of any pattern; its answer is unchecked, so it is `unknown` (prefer {@link call}). */
+  async send(pattern: string, payload: unknown, call: RpcCallOptions = {}): Promise<unknown> {
     const timeoutMs = call.timeoutMs ?? this.options.timeoutMs;
     const deadlineAt = Date.now() + timeoutMs;
-    const message: RpcMessage = { meta: { correlationId: CorrelationContext.currentId() ?? randomUUID(), deadlineAt }, payload };
+    const correlationId = CorrelationContext.currentId() ?? randomUUID();
+    const message: RpcMessage = { meta: { correlationId, deadlineAt, ...(call.actor ? { actor: call.actor } : {}) }, payload };
     const attempts = 1 + (call.idempotent ? (this.options.retries ?? 2) : 0);
     const tried = new Set<string>();
     let lastFailure: Failure = 'refused';
@@ -99,7 +124,7 @@ export class RpcClient {
       tried.add(instance.address);
       // an idempotent call leaves time for its later attempts; the last one gets all that is left
       const budget = attempt === attempts ? remaining : Math.max(remaining / (attempts - attempt + 1), Math.min(remaining, 50));
-      const outcome = await this.attempt<TResult>(instance, pattern, message, budget);
+      const outcome = await this.attempt(instance, pattern, message, budget);
       if (outcome.ok) return outcome.value;
       lastFailure = outcome.failure;
       if (attempt < attempts) await sleep(Math.min(Math.max(0, deadlineAt - Date.now()), 20 * attempt + Math.random() * 20));
@@ -151,12 +176,12 @@ export class RpcClient {
     throw new AppError('UPSTREAM.UNAVAILABLE', `The ${this.target} service is unavailable`);
   }
 
-  private async attempt<TResult>(
+  private async attempt(
     instance: Instance,
     pattern: string,
     message: RpcMessage,
     remainingMs: number,
-  ): Promise<{ ok: true; value: TResult } | { ok: false; failure: Failure }> {
+  ): Promise<{ ok: true; value: unknown } | { ok: false; failure: Failure }> {
     const labels = { target: this.target, instance: instance.address };
     const stop = this.metrics?.rpcClient.startTimer({ ...labels, pattern });
     instance.outstanding += 1;
@@ -164,7 +189,7 @@ export class RpcClient {
     this.metrics?.rpcClientPending.set(labels, instance.outstanding);
     let outcome: RpcOutcome = 'ok';
     try {
-      const value = await firstValueFrom(instance.proxy.send<TResult>(pattern, message).pipe(timeout({ first: remainingMs })));
+      const value = await firstValueFrom(instance.proxy.send<unknown>(pattern, message).pipe(timeout({ first: remainingMs })));
       instance.breaker.onSuccess();
       return { ok: true, value };
     } catch (error) {

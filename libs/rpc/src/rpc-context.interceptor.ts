@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { AppError } from '@shopmesh/errors';
-import { CorrelationContext, metaOfMessage } from '@shopmesh/logging';
+import { metaOfMessage } from '@shopmesh/contracts';
+import { CorrelationContext } from '@shopmesh/logging';
 import { Observable } from 'rxjs';
 
 /**

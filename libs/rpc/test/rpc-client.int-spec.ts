@@ -39,7 +39,7 @@ describe('RpcClient across instances (real TCP)', () => {
   };
   const who = async (c: RpcClient, n: number, hashKey?: string) => {
     const served: string[] = [];
-    for (let i = 0; i < n; i += 1) served.push((await c.send<Who>('echo.who', {}, { idempotent: true, hashKey })).instance);
+    for (let i = 0; i < n; i += 1) served.push(((await c.send('echo.who', {}, { idempotent: true, hashKey })) as Who).instance);
     return served;
   };
 
@@ -74,7 +74,7 @@ describe('RpcClient across instances (real TCP)', () => {
 
     for (let i = 0; i < 8; i += 1) {
       const started = Date.now();
-      await expect(c.send<Who>('echo.who', {}, { idempotent: true })).resolves.toEqual({ instance: 'b' });
+      await expect(c.send('echo.who', {}, { idempotent: true })).resolves.toEqual({ instance: 'b' });
       expect(Date.now() - started).toBeLessThan(700);
     }
     expect(await metrics.registry.getSingleMetricAsString('rpc_client_breaker_state')).toMatch(
@@ -96,7 +96,7 @@ describe('RpcClient across instances (real TCP)', () => {
     proxies.push(proxy);
     const c = client([`127.0.0.1:${await proxy.start()}`, b.address], { timeoutMs: 400 });
     proxy.blackhole();
-    const results = await Promise.allSettled([1, 2, 3, 4].map(() => c.send<Who>('echo.who', {})));
+    const results = await Promise.allSettled([1, 2, 3, 4].map(() => c.send('echo.who', {})));
     expect(results.filter((r) => r.status === 'rejected').map((r) => r.reason as { code: string })).toEqual(
       expect.arrayContaining([expect.objectContaining({ code: 'UPSTREAM.TIMEOUT' })]),
     );

@@ -5,9 +5,9 @@ import {
   ProductCreated,
   ProductDeactivated,
   ProductPriceChanged,
-  type ChangePrice,
   type CreateProduct,
   type Product,
+  type UpdateProduct,
 } from '@shopmesh/contracts';
 import { Outbox, messageOf } from '@shopmesh/messaging';
 import { DataSource, QueryFailedError } from 'typeorm';
@@ -69,34 +69,50 @@ export class ProductCommandsService {
     }
   }
 
-  async changePrice({ id, price, expectedVersion }: ChangePrice): Promise<ProductChange> {
+  /**
+   * Changes the given fields if the product is still at `productVersion` (checked in the UPDATE
+   * itself); a price change publishes `ProductPriceChanged` in the same transaction.
+   */
+  async update(input: UpdateProduct): Promise<ProductChange> {
     const change = await this.dataSource.transaction(async (manager): Promise<ProductChange> => {
-      const [before] = await manager.query<Array<{ price_amount: string; price_currency: string; version: number }>>(
-        `SELECT price_amount, price_currency, version FROM products WHERE id = $1`,
-        [id],
+      const [before] = await manager.query<Array<{ price_amount: string; price_currency: string }>>(
+        `SELECT price_amount, price_currency FROM products WHERE id = $1`,
+        [input.id],
       );
       if (!before) return { ok: false, reason: 'NOT_FOUND' };
-      const version = expectedVersion ?? before.version;
       const [updated] = await manager.query<[ProductRow[], number]>(
-        `UPDATE products SET price_amount = $2, price_currency = $3, version = version + 1, updated_at = clock_timestamp()
-          WHERE id = $1 AND version = $4 RETURNING *`,
-        [id, price.amount, price.currency, version],
+        `UPDATE products SET name = COALESCE($3, name), description = COALESCE($4, description),
+                category = COALESCE($5, category), price_amount = COALESCE($6, price_amount),
+                price_currency = COALESCE($7, price_currency), version = version + 1, updated_at = clock_timestamp()
+          WHERE id = $1 AND version = $2 RETURNING *`,
+        [
+          input.id,
+          input.productVersion,
+          input.name ?? null,
+          input.description ?? null,
+          input.category ?? null,
+          input.price?.amount ?? null,
+          input.price?.currency ?? null,
+        ],
       );
       const row = updated[0];
       if (!row) return { ok: false, reason: 'VERSION_CONFLICT' };
       const product = fromRow(row);
-      await this.outbox.record(manager, [
-        messageOf(ProductPriceChanged, id, {
-          productId: id,
-          sku: product.sku,
-          previousPrice: { amount: Number(before.price_amount), currency: before.price_currency },
-          price,
-          productVersion: product.version,
-        }),
-      ]);
+      const previousPrice = { amount: Number(before.price_amount), currency: before.price_currency };
+      if (previousPrice.amount !== product.price.amount || previousPrice.currency !== product.price.currency) {
+        await this.outbox.record(manager, [
+          messageOf(ProductPriceChanged, input.id, {
+            productId: input.id,
+            sku: product.sku,
+            previousPrice,
+            price: product.price,
+            productVersion: product.version,
+          }),
+        ]);
+      }
       return { ok: true, product };
     });
-    if (change.ok) await this.cache.forget(id);
+    if (change.ok) await this.cache.forget(input.id);
     return change;
   }
 

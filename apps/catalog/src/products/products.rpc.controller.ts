@@ -1,20 +1,15 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import {
-  CatalogPatterns,
-  ChangePriceSchema,
-  CreateProductSchema,
-  type ChangePrice,
+  CatalogRpc,
   type CreateProduct,
-  ListProductsQuerySchema,
-  ProductIdParamsSchema,
   type ListProductsQuery,
   type Product,
   type ProductIdParams,
   type ProductPage,
+  type UpdateProduct,
 } from '@shopmesh/contracts';
 import { AppError } from '@shopmesh/errors';
-import { RpcPayload } from '@shopmesh/rpc';
+import { RpcHandler, RpcPayload } from '@shopmesh/rpc';
 import { ProductCommandsService, type ProductChange } from './product-commands.service';
 import { ProductsService } from './products.service';
 
@@ -25,30 +20,35 @@ export class ProductsRpcController {
     private readonly commands: ProductCommandsService,
   ) {}
 
-  @MessagePattern(CatalogPatterns.listProducts)
-  list(@RpcPayload(ListProductsQuerySchema) query: ListProductsQuery): Promise<ProductPage> {
+  @RpcHandler(CatalogRpc.listProducts)
+  list(@RpcPayload(CatalogRpc.listProducts) query: ListProductsQuery): Promise<ProductPage> {
     return this.products.list(query);
   }
 
-  @MessagePattern(CatalogPatterns.getProduct)
-  async get(@RpcPayload(ProductIdParamsSchema) { id }: ProductIdParams): Promise<Product> {
+  @RpcHandler(CatalogRpc.getProduct)
+  async get(@RpcPayload(CatalogRpc.getProduct) { id }: ProductIdParams): Promise<Product> {
     const product = await this.products.findById(id);
     if (!product) throw new AppError('CATALOG.PRODUCT_NOT_FOUND', `No product with id ${id}`);
     return product;
   }
 
-  @MessagePattern(CatalogPatterns.createProduct)
-  async create(@RpcPayload(CreateProductSchema) input: CreateProduct): Promise<Product> {
+  @RpcHandler(CatalogRpc.getProducts)
+  async getMany(@RpcPayload(CatalogRpc.getProducts) { ids }: { ids: string[] }): Promise<{ items: Product[] }> {
+    return { items: await this.products.findActiveByIds(ids) };
+  }
+
+  @RpcHandler(CatalogRpc.createProduct)
+  async create(@RpcPayload(CatalogRpc.createProduct) input: CreateProduct): Promise<Product> {
     return productOrError(await this.commands.create(input), input.sku);
   }
 
-  @MessagePattern(CatalogPatterns.changePrice)
-  async changePrice(@RpcPayload(ChangePriceSchema) input: ChangePrice): Promise<Product> {
-    return productOrError(await this.commands.changePrice(input), input.id);
+  @RpcHandler(CatalogRpc.updateProduct)
+  async update(@RpcPayload(CatalogRpc.updateProduct) input: UpdateProduct): Promise<Product> {
+    return productOrError(await this.commands.update(input), input.id);
   }
 
-  @MessagePattern(CatalogPatterns.deactivateProduct)
-  async deactivate(@RpcPayload(ProductIdParamsSchema) { id }: ProductIdParams): Promise<Product> {
+  @RpcHandler(CatalogRpc.deactivateProduct)
+  async deactivate(@RpcPayload(CatalogRpc.deactivateProduct) { id }: ProductIdParams): Promise<Product> {
     return productOrError(await this.commands.deactivate(id), id);
   }
 }

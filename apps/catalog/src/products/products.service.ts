@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ListProductsQuery, Product, ProductPage } from '@shopmesh/contracts';
 import { AppError } from '@shopmesh/errors';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { ProductCache } from './product-cache';
 import { decodeCursor, encodeCursor } from './product-cursor';
 import { ProductEntity } from './product.entity';
@@ -55,5 +55,11 @@ export class ProductsService {
     const product = toProduct(row);
     await this.cache.set(product);
     return product;
+  }
+
+  /** The active products among `ids` (unknown or inactive ones are left out). */
+  async findActiveByIds(ids: readonly string[]): Promise<Product[]> {
+    const rows = await this.products.findBy({ id: In([...new Set(ids)]), active: true });
+    return rows.map(toProduct);
   }
 }

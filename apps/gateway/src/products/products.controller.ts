@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  CatalogPatterns,
+  CatalogRpc,
   ListProductsQuerySchema,
   ProductIdParamsSchema,
   ProductPageSchema,
@@ -24,7 +24,7 @@ export class ProductsController {
   @ApiOkResponse({ standardSchema: ProductPageSchema })
   @ApiProblemResponses(400, 503)
   list(@Query({ schema: ListProductsQuerySchema }) query: ListProductsQuery): Promise<ProductPage> {
-    return this.catalog.send(CatalogPatterns.listProducts, query, { idempotent: true });
+    return this.catalog.call(CatalogRpc.listProducts, query);
   }
 
   @Get(':id')
@@ -32,6 +32,6 @@ export class ProductsController {
   @ApiOkResponse({ standardSchema: ProductSchema })
   @ApiProblemResponses(400, 404, 503)
   get(@Param({ schema: ProductIdParamsSchema }) params: ProductIdParams): Promise<Product> {
-    return this.catalog.send(CatalogPatterns.getProduct, params, { idempotent: true });
+    return this.catalog.call(CatalogRpc.getProduct, params);
   }
 }

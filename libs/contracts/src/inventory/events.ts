@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineMessage } from './event-definition';
+import { defineMessage } from '../message-definition';
 
 const StockLine = z.object({ sku: z.string(), quantity: z.number().int().positive() });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineMessage } from './event-definition';
+import { defineMessage } from '../message-definition';
 
 export const UserRegistered = defineMessage({
   topic: 'identity.events',

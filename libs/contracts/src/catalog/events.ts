@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MoneySchema } from '../money';
-import { defineMessage } from './event-definition';
+import { defineMessage } from '../message-definition';
 
 export const ProductCreated = defineMessage({
   topic: 'catalog.events',

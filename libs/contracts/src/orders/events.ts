@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MoneySchema } from '../money';
-import { defineMessage } from './event-definition';
+import { defineMessage } from '../message-definition';
 
 export const CANCELLATION_REASONS = ['OUT_OF_STOCK', 'PAYMENT_DECLINED', 'TIMEOUT', 'CANCELLED_BY_USER'] as const;
 

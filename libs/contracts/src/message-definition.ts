@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { KafkaTopic } from '../kafka-topics';
+import type { KafkaTopic } from './kafka-topics';
 
 /**
  * One published message type: a public contract for other teams. `type` + `version` identify it;
