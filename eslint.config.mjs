@@ -14,6 +14,7 @@ export default tseslint.config(
       '.run/**',
       '*.config.js',
       'eslint.config.mjs',
+      'tools/lockfile/*.mjs',
     ],
   },
   eslint.configs.recommended,

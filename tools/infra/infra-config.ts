@@ -1,5 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+// Jest's globalSetup loads the launcher without module mapping, hence the paths
+// eslint-disable-next-line no-restricted-imports
+import { readEnvFile } from '../../libs/config/src/load-config';
+// eslint-disable-next-line no-restricted-imports
+import { SERVICE_NAMES, defaultDatabaseOf, envNamesOf, uses } from '../../libs/config/src/services';
 
 /** Repository root (tools/infra/../..). */
 export const REPO_ROOT = resolve(__dirname, '../..');
@@ -44,13 +48,9 @@ export interface InfraConfig {
   dataDir: string;
 }
 
-export const DEFAULT_DATABASES = [
-  'shopmesh_catalog',
-  'shopmesh_identity',
-  'shopmesh_inventory',
-  'shopmesh_orders',
-  'shopmesh_payments',
-];
+/** The databases of the apps that use Postgres (`<APP>_DB_NAME`, default `shopmesh_<app>`). */
+const serviceDatabases = (get: (name: string, fallback: string) => string): string[] =>
+  SERVICE_NAMES.filter((n) => uses(n, 'postgres')).map((n) => get(envNamesOf(n).database, defaultDatabaseOf(n)));
 
 /**
  * The launcher's settings: the process environment first, then `.env` at the repository root (if
@@ -60,7 +60,7 @@ export const DEFAULT_DATABASES = [
  * @throws Error naming the variable when a value is malformed (a port that is not a number…)
  */
 export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
-  const fromFile = readDotEnv(resolve(REPO_ROOT, '.env'));
+  const fromFile = readEnvFile(resolve(REPO_ROOT, '.env'));
   const get = (name: string, fallback: string): string => env[name] ?? fromFile[name] ?? fallback;
 
   const redisUrl = get('REDIS_URL', 'redis://127.0.0.1:6379');
@@ -88,24 +88,10 @@ export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConf
       port: kafkaPort,
       partitions: positiveInt('KAFKA_TOPIC_PARTITIONS', get('KAFKA_TOPIC_PARTITIONS', '3')),
     },
-    databases: databases.length > 0 ? databases : DEFAULT_DATABASES,
+    databases: databases.length > 0 ? databases : serviceDatabases(get),
     cacheDir: resolve(REPO_ROOT, '.cache'),
     dataDir: resolve(REPO_ROOT, '.data'),
   };
-}
-
-/** `KEY=value` lines of a dotenv file (comments, `export ` and quotes handled); {} if absent. */
-function readDotEnv(file: string): Record<string, string> {
-  if (!existsSync(file)) return {};
-  const values: Record<string, string> = {};
-  for (const raw of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(raw);
-    if (!match) continue;
-    const [, key = '', rawValue = ''] = match;
-    const quoted = /^(['"])(.*)\1$/.exec(rawValue);
-    values[key] = quoted ? (quoted[2] ?? '') : rawValue.replace(/\s+#.*$/, '');
-  }
-  return values;
 }
 
 const list = (value: string): string[] =>

@@ -1,9 +1,8 @@
-/**
- * The apps `npm run up` starts, in start order (a service before the apps that call it).
- * Adding an app: one entry here, its variables in `.env.example`, its service in docker-compose.
- */
+import { SERVICES, envNamesOf, startOrder, uses, type ServiceName } from '@shopmesh/config';
+
+/** What `npm run up` needs to know of an app; derived from its declaration in `SERVICES`. */
 export interface AppSpec {
-  name: string;
+  name: ServiceName;
   /** Variable holding the port of its HTTP server (ops port, or the gateway's API port). */
   httpPortVar: string;
   /** For a TCP service that can run several instances (`npm run up -- --scale <app>=N`). */
@@ -14,21 +13,28 @@ export interface AppSpec {
     /** The variable its callers read the instance list from (static discovery). */
     addressesVar: string;
   };
-  /** Compiled scripts run before start, if the app owns a database. */
+  /** Compiled scripts run before start, if the app owns a database / has demo data. */
   migrate?: string;
   seed?: string;
 }
 
-export const APPS: readonly AppSpec[] = [
-  {
-    name: 'catalog',
-    httpPortVar: 'CATALOG_OPS_PORT',
-    scaling: { tcpPortVar: 'CATALOG_TCP_PORT', advertisedVar: 'CATALOG_ADVERTISED_ADDRESS', addressesVar: 'CATALOG_ADDRESSES' },
-    migrate: 'dist/apps/catalog/src/database/migrate.js',
-    seed: 'dist/apps/catalog/src/seed/seed.js',
-  },
-  { name: 'gateway', httpPortVar: 'GATEWAY_PORT' },
-];
+const specOf = (name: ServiceName): AppSpec => {
+  const decl = SERVICES[name];
+  const names = envNamesOf(name);
+  return {
+    name,
+    httpPortVar: names.httpPort,
+    scaling:
+      'tcpPort' in decl
+        ? { tcpPortVar: names.tcpPort, advertisedVar: names.advertisedAddress, addressesVar: names.addresses }
+        : undefined,
+    migrate: uses(name, 'postgres') ? `dist/apps/${name}/src/database/migrate.js` : undefined,
+    seed: 'seed' in decl && decl.seed ? `dist/apps/${name}/src/seed/seed.js` : undefined,
+  };
+};
+
+/** The apps `npm run up` starts, in start order (a service before the apps that call it). */
+export const APPS: readonly AppSpec[] = startOrder().map(specOf);
 
 /** Port offset between instances of one app: instance 2 of catalog listens on 4012 and 9112. */
 export const INSTANCE_PORT_STEP = 10;

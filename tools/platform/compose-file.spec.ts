@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ALL_KAFKA_TOPICS } from '@shopmesh/contracts';
+import { SERVICE_NAMES, defaultDatabaseOf, serviceEnvShape, uses } from '@shopmesh/config';
 import { REPO_ROOT } from '../infra/infra-config';
-import { APPS } from './apps';
 
-/** The Compose file is written by hand: keep it in step with the code it deploys. */
-describe('docker-compose.yml', () => {
+/** The Compose file and `.env.example` are written by hand: keep them in step with the apps' declarations. */
+describe('docker-compose.yml and .env.example', () => {
   const compose = readFileSync(resolve(REPO_ROOT, 'docker/docker-compose.yml'), 'utf8');
   const initSql = readFileSync(resolve(REPO_ROOT, 'docker/postgres/init-databases.sql'), 'utf8');
   const envExample = readFileSync(resolve(REPO_ROOT, '.env.example'), 'utf8');
@@ -15,18 +15,21 @@ describe('docker-compose.yml', () => {
     expect(created.sort()).toEqual([...ALL_KAFKA_TOPICS].sort());
   });
 
-  it('runs every app', () => {
-    for (const app of APPS) expect(compose).toMatch(new RegExp(`^  ${app.name}:$`, 'm'));
+  it.each(SERVICE_NAMES)('runs %s, with its migrations and database if it owns one', (name) => {
+    expect(compose).toMatch(new RegExp(`^  ${name}:$`, 'm'));
+    if (uses(name, 'postgres')) {
+      expect(compose).toMatch(new RegExp(`^  ${name}-migrate:$`, 'm'));
+      expect(initSql).toContain(`CREATE DATABASE ${defaultDatabaseOf(name)};`);
+    }
   });
 
-  it('creates the database of every app that owns one', () => {
-    for (const [, name] of envExample.matchAll(/^[A-Z]+_DB_NAME=(\w+)$/gm)) expect(initSql).toContain(`CREATE DATABASE ${name};`);
-  });
-
-  it('sets every variable of .env.example that the apps read', () => {
-    const skip = new Set(['KAFKA_TOPIC_PARTITIONS']);
-    for (const [, name] of envExample.matchAll(/^([A-Z_]+)=/gm)) {
-      if (name && !skip.has(name)) expect(compose).toContain(`  ${name}:`);
+  it.each(SERVICE_NAMES)('sets every variable %s reads, in .env.example and in the Compose file', (name) => {
+    for (const variable of Object.keys(serviceEnvShape(name))) {
+      expect({ variable, inEnvExample: new RegExp(`^${variable}=`, 'm').test(envExample) }).toEqual({
+        variable,
+        inEnvExample: true,
+      });
+      expect({ variable, inCompose: compose.includes(`  ${variable}:`) }).toEqual({ variable, inCompose: true });
     }
   });
 });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseEnv } from 'node:util';
+import { readEnvFile } from '@shopmesh/config';
 import { infraUp } from '../infra';
 import { REPO_ROOT } from '../infra/infra-config';
 import { APPS, INSTANCE_PORT_STEP } from './apps';
@@ -34,7 +34,7 @@ function runNode(script: string, label: string): void {
 }
 
 function dotEnv(): Record<string, string> {
-  const fromFile = parseEnv(readFileSync(resolve(REPO_ROOT, '.env'), 'utf8')) as Record<string, string>;
+  const fromFile = readEnvFile(resolve(REPO_ROOT, '.env'));
   const fromProcess = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
   return { ...fromFile, ...fromProcess };
 }

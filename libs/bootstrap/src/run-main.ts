@@ -1,4 +1,6 @@
-import { ConfigError } from '@shopmesh/config';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { ConfigError, loadDotEnv, type ServiceConfig } from '@shopmesh/config';
+import { startService } from './start-app';
 
 const HARD_EXIT_MS = 28_000;
 
@@ -37,5 +39,21 @@ export function runMain(start: () => Promise<Closable>): void {
       process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     }
     process.exit(1);
+  });
+}
+
+/**
+ * The whole `main.ts` of an app: reads `.env`, loads and checks its config, starts its module on
+ * the servers the config gives, and handles signals (see {@link runMain}).
+ */
+export function runService<C extends ServiceConfig>(
+  loadConfig: () => C,
+  moduleOf: (config: C) => DynamicModule,
+  configure?: (app: INestApplication, config: C) => void,
+): void {
+  runMain(async () => {
+    loadDotEnv();
+    const config = loadConfig();
+    return startService(config, moduleOf(config), configure && ((app) => configure(app, config)));
   });
 }

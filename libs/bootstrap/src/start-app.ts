@@ -1,15 +1,18 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport } from '@nestjs/microservices';
+import type { RpcTls, ServiceConfig } from '@shopmesh/config';
 import { correlationMiddleware } from '@shopmesh/logging';
 import { Logger } from 'nestjs-pino';
 
 export interface StartOptions {
   /** Host and port of the HTTP server (the public API for the gateway, the ops port otherwise). */
   http: { host: string; port: number };
-  /** Host and port of the TCP microservice; the gateway has none. */
-  /** With `tls`, only clients presenting a certificate signed by `tls.ca` are accepted (mutual TLS). */
-  tcp?: { host: string; port: number; maxMessageChars?: number; tls?: { cert: Buffer; key: Buffer; ca: Buffer } };
+  /**
+   * Host and port of the TCP microservice; the gateway has none. With `tls`, only clients
+   * presenting a certificate signed by `tls.ca` are accepted (mutual TLS).
+   */
+  tcp?: { host: string; port: number; maxMessageChars?: number; tls?: RpcTls };
   /** Hook to configure the HTTP app before it listens (OpenAPI, body limits…). */
   configure?: (app: INestApplication) => void;
 }
@@ -45,4 +48,13 @@ export async function startApp(module: DynamicModule, options: StartOptions): Pr
   }
   await app.listen(options.http.port, options.http.host);
   return app;
+}
+
+/** Starts an app on the servers its config gives (HTTP, and TCP for a service). */
+export function startService(
+  config: ServiceConfig,
+  module: DynamicModule,
+  configure?: (app: INestApplication) => void,
+): Promise<INestApplication> {
+  return startApp(module, { http: config.http, tcp: config.tcp, configure });
 }

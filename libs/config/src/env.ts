@@ -137,6 +137,16 @@ export const messagingEnv = {
   CONSUMER_BACKOFF_MAX_MS: env.millis(1, 600_000),
 };
 
+/** Variables of a process that serves or calls RPCs. */
+export const rpcEnv = {
+  RPC_TIMEOUT_MS: env.millis(50, 60_000),
+  RPC_BALANCING: env.oneOf(['round-robin', 'least-outstanding', 'consistent-hash']),
+  RPC_MAX_PENDING_PER_INSTANCE: env.int(1, 100_000, 'calls in flight per instance (1-100000)'),
+  RPC_BREAKER_FAILURES: env.int(1, 1000, 'consecutive failures that open a breaker'),
+  RPC_BREAKER_OPEN_MS: env.millis(10, 600_000),
+  RPC_MAX_MESSAGE_CHARS: env.int(1024, 512 * 1024 * 1024, 'characters (1024 or more)'),
+};
+
 /** Mutual TLS between services: on with `RPC_TLS=true`, certificates from files (PEM). */
 export const rpcTlsEnv = {
   RPC_TLS: env.bool(),

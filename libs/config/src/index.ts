@@ -1,3 +1,22 @@
-export { env, commonEnv, postgresEnv, redisEnv, kafkaEnv, messagingEnv, rpcTlsEnv } from './env';
+export { env, commonEnv, postgresEnv, redisEnv, kafkaEnv, messagingEnv, rpcEnv, rpcTlsEnv } from './env';
 export { loadRpcTls, type RpcTls } from './rpc-tls';
-export { loadConfig, loadDotEnv, ConfigError, type ConfigOf } from './load-config';
+export { loadConfig, loadDotEnv, readEnvFile, ConfigError, type ConfigOf } from './load-config';
+export {
+  SERVICES,
+  SERVICE_NAMES,
+  envNamesOf,
+  defaultDatabaseOf,
+  startOrder,
+  uses,
+  type AppEnvOf,
+  type Dependency,
+  type ServiceDeclaration,
+  type ServiceName,
+} from './services';
+export {
+  loadServiceConfig,
+  serviceEnvShape,
+  type PostgresConfig,
+  type RpcTargetConfig,
+  type ServiceConfig,
+} from './service-config';

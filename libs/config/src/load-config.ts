@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 /** Thrown when the environment does not satisfy a service's schema. One line, names every bad variable. */
@@ -12,7 +13,12 @@ export class ConfigError extends Error {
  * so `nest start <app>` works after `cp .env.example .env`.
  */
 export function loadDotEnv(file = resolve(process.cwd(), '.env')): void {
-  if (existsSync(file)) process.loadEnvFile(file);
+  for (const [name, value] of Object.entries(readEnvFile(file))) process.env[name] ??= value;
+}
+
+/** The variables of a dotenv file (`{}` if it does not exist): the one `.env` reader of apps, tools and tests. */
+export function readEnvFile(file: string): Record<string, string> {
+  return existsSync(file) ? (parseEnv(readFileSync(file, 'utf8')) as Record<string, string>) : {};
 }
 
 /**

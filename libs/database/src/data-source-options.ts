@@ -1,6 +1,12 @@
 import type { DataSourceOptions } from 'typeorm';
 import { assertSafeDatabase } from './test-database.guard';
 
+/** A service's entities and migrations. */
+export interface DatabaseSchema {
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
+}
+
 export interface PostgresSettings {
   host: string;
   port: number;
@@ -17,10 +23,7 @@ export interface PostgresSettings {
  * TypeORM options of a service's own database. The schema only changes through the
  * service's migrations: `synchronize` is off, always.
  */
-export function postgresDataSourceOptions(
-  settings: PostgresSettings,
-  schema: { entities: NonNullable<DataSourceOptions['entities']>; migrations: NonNullable<DataSourceOptions['migrations']> },
-): DataSourceOptions {
+export function postgresDataSourceOptions(settings: PostgresSettings, schema: DatabaseSchema): DataSourceOptions {
   assertSafeDatabase(settings.database, settings.nodeEnv);
   return {
     type: 'postgres',

@@ -1,4 +1,4 @@
 export { DatabaseModule } from './database.module';
-export { postgresDataSourceOptions, type PostgresSettings } from './data-source-options';
+export { postgresDataSourceOptions, type DatabaseSchema, type PostgresSettings } from './data-source-options';
 export { assertSafeDatabase, isTestDatabaseName } from './test-database.guard';
-export { runMigrations } from './run-migrations';
+export { migrateMain, runMigrations, runServiceMigrations, serviceDataSourceOptions } from './run-migrations';

@@ -3,12 +3,13 @@ export interface HealthOptions {
   service: string;
   /** Check the app's TypeORM data source. */
   postgres?: boolean;
-  /** Check Redis at this URL. */
-  redisUrl?: string;
+  /**
+   * Check Redis at this URL. `optional`: the app keeps serving without it (a cache), so Redis
+   * down is reported `degraded` and readiness stays 200.
+   */
+  redis?: { url: string; optional?: boolean };
   /** Check Kafka at these brokers. */
   kafkaBrokers?: string[];
-  /** Check every RPC target the app calls (`ops.ping`). */
-  rpcTargets?: boolean;
   /** Deadline of each check. */
   timeoutMs: number;
 }

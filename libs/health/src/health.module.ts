@@ -5,6 +5,7 @@ import type { HealthOptions } from './health-options';
 import { HEALTH_OPTIONS } from './health.tokens';
 import { KafkaHealthIndicator } from './kafka.health';
 import { ReadinessChecks } from './readiness-checks';
+import { ReadinessRegistry } from './readiness-registry';
 import { RedisHealthIndicator } from './redis.health';
 import { ShutdownState } from './shutdown-state';
 
@@ -15,13 +16,18 @@ import { ShutdownState } from './shutdown-state';
 @Module({})
 export class HealthModule {
   static forRoot(options: HealthOptions): DynamicModule {
-    const providers: Provider[] = [{ provide: HEALTH_OPTIONS, useValue: options }, ShutdownState, ReadinessChecks];
-    const { redisUrl, kafkaBrokers } = options;
-    if (redisUrl) {
+    const providers: Provider[] = [
+      { provide: HEALTH_OPTIONS, useValue: options },
+      ShutdownState,
+      ReadinessRegistry,
+      ReadinessChecks,
+    ];
+    const { redis, kafkaBrokers } = options;
+    if (redis) {
       providers.push({
         provide: RedisHealthIndicator,
         inject: [HealthIndicatorService],
-        useFactory: (s: HealthIndicatorService) => new RedisHealthIndicator(s, redisUrl),
+        useFactory: (s: HealthIndicatorService) => new RedisHealthIndicator(s, redis.url),
       });
     }
     if (kafkaBrokers) {
@@ -37,7 +43,7 @@ export class HealthModule {
       imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController],
       providers,
-      exports: [ShutdownState],
+      exports: [ShutdownState, ReadinessRegistry],
     };
   }
 }

@@ -1,42 +1,31 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HealthIndicatorService, TypeOrmHealthIndicator, type HealthIndicatorFunction } from '@nestjs/terminus';
-import { RpcClientRegistry } from '@shopmesh/rpc';
-import { HEALTH_OPTIONS } from './health.tokens';
-import { READINESS_CONTRIBUTOR, type ReadinessContributor } from './readiness-contributor';
 import type { HealthOptions } from './health-options';
+import { HEALTH_OPTIONS } from './health.tokens';
 import { KafkaHealthIndicator } from './kafka.health';
+import { ReadinessRegistry } from './readiness-registry';
 import { RedisHealthIndicator } from './redis.health';
 
-/** The readiness checks of this app: exactly the dependencies it declared. */
+/** The readiness checks of this app: the infrastructure it declared, then every contributor's. */
 @Injectable()
 export class ReadinessChecks {
-  readonly all: HealthIndicatorFunction[];
-
   constructor(
-    @Inject(HEALTH_OPTIONS) options: HealthOptions,
-    indicator: HealthIndicatorService,
-    @Optional() postgres?: TypeOrmHealthIndicator,
-    @Optional() redis?: RedisHealthIndicator,
-    @Optional() kafka?: KafkaHealthIndicator,
-    @Optional() rpc?: RpcClientRegistry,
-    @Optional() @Inject(READINESS_CONTRIBUTOR) contributor?: ReadinessContributor,
-  ) {
-    const { timeoutMs } = options;
+    @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
+    private readonly indicator: HealthIndicatorService,
+    private readonly registry: ReadinessRegistry,
+    @Optional() private readonly postgres?: TypeOrmHealthIndicator,
+    @Optional() private readonly redis?: RedisHealthIndicator,
+    @Optional() private readonly kafka?: KafkaHealthIndicator,
+  ) {}
+
+  get all(): HealthIndicatorFunction[] {
+    const { timeoutMs } = this.options;
+    const { postgres, redis, kafka } = this;
     const checks: HealthIndicatorFunction[] = [];
-    if (options.postgres && postgres) checks.push(() => postgres.pingCheck('postgres').withTimeout(timeoutMs));
-    if (redis) checks.push(() => redis.check(timeoutMs));
+    if (this.options.postgres && postgres) checks.push(() => postgres.pingCheck('postgres').withTimeout(timeoutMs));
+    if (redis) checks.push(() => redis.check(timeoutMs, this.options.redis?.optional ?? false));
     if (kafka) checks.push(() => kafka.check(timeoutMs));
-    if (options.rpcTargets && rpc) {
-      for (const client of rpc.clients) {
-        checks.push(() =>
-          indicator
-            .check(client.target)
-            .attempt(() => client.ping(timeoutMs))
-            .withTimeout(timeoutMs + 250),
-        );
-      }
-    }
-    if (contributor) checks.push(() => contributor.readinessCheck(indicator));
-    this.all = checks;
+    for (const contributor of this.registry.contributors) checks.push(...contributor.readinessChecks(this.indicator, timeoutMs));
+    return checks;
   }
 }

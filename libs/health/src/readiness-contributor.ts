@@ -1,9 +1,9 @@
-import type { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import type { HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 
-/** A part of the app that reports its own readiness (Kafka consumers, for example). */
+/**
+ * A part of the app that reports its own readiness (RPC clients, Kafka consumers…): it adds itself
+ * to the {@link ReadinessRegistry} and gives one named check per thing it depends on.
+ */
 export interface ReadinessContributor {
-  readinessCheck(indicator: HealthIndicatorService): HealthIndicatorResult | Promise<HealthIndicatorResult>;
+  readinessChecks(indicator: HealthIndicatorService, timeoutMs: number): HealthIndicatorFunction[];
 }
-
-/** Token under which a module provides its {@link ReadinessContributor}. */
-export const READINESS_CONTRIBUTOR = Symbol('READINESS_CONTRIBUTOR');

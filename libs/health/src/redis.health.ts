@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { Redis } from 'ioredis';
+import { createRedisClient } from '@shopmesh/redis';
+import type { Redis } from 'ioredis';
 
 /** Readiness of Redis: a PING on a dedicated connection that never queues commands while down. */
 @Injectable()
@@ -11,24 +12,19 @@ export class RedisHealthIndicator implements OnApplicationShutdown {
     private readonly indicator: HealthIndicatorService,
     url: string,
   ) {
-    this.redis = new Redis(url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: 2000,
-      retryStrategy: () => 500,
-    });
-    this.redis.on('error', () => undefined); // reported through the check, not as log noise
-    void this.redis.connect().catch(() => undefined);
+    this.redis = createRedisClient(url, { purpose: 'readiness', commandTimeoutMs: 2000 });
   }
 
-  check(timeoutMs: number) {
-    return this.indicator
+  /** With `optional`, Redis down is `degraded` (the app serves without it) rather than `down`. */
+  async check(timeoutMs: number, optional = false) {
+    const result = await this.indicator
       .check('redis')
       .attempt(async () => {
         await this.redis.ping();
       })
       .withTimeout(timeoutMs);
+    if (!optional || result.redis.status !== 'down') return result;
+    return this.indicator.check('redis').degraded({ message: 'Redis is unreachable: serving without the cache' });
   }
 
   onApplicationShutdown(): void {

@@ -1,37 +1,49 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import type { HealthIndicatorService } from '@nestjs/terminus';
-import type { ReadinessContributor } from '@shopmesh/health';
+import { ReadinessRegistry, type ReadinessContributor } from '@shopmesh/health';
+import { Metrics } from '@shopmesh/metrics';
 import type { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { IdempotentConsumer, type MessageHandler } from './idempotent-consumer';
+import { ConsumerMetrics } from './consumer-metrics';
+import { IdempotentConsumer, type MessageHandler, type SelfIdempotentHandler } from './idempotent-consumer';
 import type { MessagingOptions } from './messaging-options';
 import { KAFKA_CLIENT, KAFKA_PRODUCER, MESSAGING_OPTIONS } from './messaging.tokens';
 
-export interface ConsumerRegistration {
+export type ConsumerRegistration = {
   /** Unique within the service; the Kafka group is `<service>.<name>`. */
   name: string;
   topics: string[];
-  handler: MessageHandler;
-}
+  /** Where a new group starts (default: the end; `true` to read each topic from its first message). */
+  fromBeginning?: boolean;
+} & ({ handler: MessageHandler } | { selfIdempotentHandler: SelfIdempotentHandler });
 
 /**
  * The service's Kafka consumers: registered by feature modules (`onModuleInit`), started once the
  * app is up, stopped (offsets committed) before the database closes. Readiness is false while any
- * consumer is not running.
+ * consumer is not running; `consumer_messages_total` and `consumer_lag` say what each one does.
  */
 @Injectable()
 export class ConsumerRegistry implements OnApplicationBootstrap, BeforeApplicationShutdown, ReadinessContributor {
   private readonly logger = new Logger(ConsumerRegistry.name);
   private readonly consumers: IdempotentConsumer[] = [];
+  private readonly metrics: ConsumerMetrics;
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
-    private readonly dataSource: DataSource,
-  ) {}
+    metrics: Metrics,
+    readiness: ReadinessRegistry,
+    @Optional() private readonly dataSource?: DataSource,
+  ) {
+    readiness.add(this);
+    this.metrics = new ConsumerMetrics(metrics.registry, kafka, () =>
+      this.consumers.map((c) => ({ groupId: c.options.name, topics: c.options.topics })),
+    );
+  }
 
   register(registration: ConsumerRegistration): void {
+    const name = `${this.options.service}.${registration.name}`;
     this.consumers.push(
       new IdempotentConsumer(
         this.kafka,
@@ -39,11 +51,15 @@ export class ConsumerRegistry implements OnApplicationBootstrap, BeforeApplicati
         this.dataSource,
         {
           ...this.options.consumer,
-          name: `${this.options.service}.${registration.name}`,
+          name,
           topics: registration.topics,
-          handler: registration.handler,
+          fromBeginning: registration.fromBeginning,
+          ...('handler' in registration
+            ? { handler: registration.handler }
+            : { selfIdempotentHandler: registration.selfIdempotentHandler }),
         },
         (level, message, error) => this.logger[level === 'info' ? 'log' : level]({ err: error }, message),
+        (outcome, topic) => this.metrics.count(name, topic, outcome),
       ),
     );
   }
@@ -59,11 +75,17 @@ export class ConsumerRegistry implements OnApplicationBootstrap, BeforeApplicati
 
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.allSettled(this.consumers.map((c) => c.stop()));
+    await this.metrics.close();
   }
 
-  readinessCheck(indicator: HealthIndicatorService) {
-    const session = indicator.check('consumers');
-    const notRunning = this.consumers.filter((c) => c.state !== 'running').map((c) => `${c.options.name}: ${c.state}`);
-    return notRunning.length === 0 ? session.up({ count: this.consumers.length }) : session.down({ notRunning });
+  readinessChecks(indicator: HealthIndicatorService) {
+    if (this.consumers.length === 0) return [];
+    return [
+      () => {
+        const session = indicator.check('consumers');
+        const notRunning = this.consumers.filter((c) => c.state !== 'running').map((c) => `${c.options.name}: ${c.state}`);
+        return notRunning.length === 0 ? session.up({ count: this.consumers.length }) : session.down({ notRunning });
+      },
+    ];
   }
 }

@@ -1,20 +1,32 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CorrelationContext } from '@shopmesh/logging';
 import type { Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { backoffDelay } from './backoff';
+import { consumerTransactionOf, type ConsumerTransaction } from './consumer-transaction';
 import { EnvelopeSchema, type Envelope } from './envelope';
 import { NonRetriableError } from './errors';
 import { deadLetterTopicOf, DlqHeaders } from './dead-letters';
+import { Outbox } from './outbox';
 
 /** What a consumer does with one message, inside the transaction that records it as processed. */
-export type MessageHandler = (envelope: Envelope, manager: EntityManager) => Promise<void>;
+export type MessageHandler = (envelope: Envelope, tx: ConsumerTransaction) => Promise<void>;
+
+/**
+ * A handler whose effect is idempotent by itself, for a service without a database to record
+ * processed messages in (a Redis-only cart applies a price change only if its version is newer
+ * than the one it holds). It must give the same outcome when a message comes twice or out of a replay.
+ */
+export type SelfIdempotentHandler = (envelope: Envelope) => Promise<void>;
 
 export interface ConsumerOptions {
   /** Consumer name: the Kafka group id and the key of its processed-message records. */
   name: string;
   topics: string[];
-  handler: MessageHandler;
+  /** Either a handler run in the processed-message transaction (needs the data source)… */
+  handler?: MessageHandler;
+  /** …or one idempotent by itself. */
+  selfIdempotentHandler?: SelfIdempotentHandler;
   /** Attempts before a retriable failure goes to the dead-letter topic. */
   maxAttempts: number;
   minBackoffMs: number;
@@ -27,7 +39,8 @@ export interface ConsumerOptions {
 
 export type ConsumerState = 'stopped' | 'starting' | 'running' | 'crashed';
 
-type Outcome = 'processed' | 'duplicate' | 'dead-lettered';
+export type ConsumerOutcome = 'processed' | 'duplicate' | 'retried' | 'dead-lettered';
+type Outcome = ConsumerOutcome;
 
 /**
  * A Kafka consumer whose effects happen once: the handler runs in a database transaction that
@@ -45,14 +58,26 @@ export class IdempotentConsumer {
   state: ConsumerState = 'stopped';
   lastError?: string;
 
+  private readonly outbox = new Outbox();
+
   constructor(
     private readonly kafka: Kafka,
     private readonly producer: Producer,
-    private readonly dataSource: DataSource,
+    private readonly dataSource: DataSource | undefined,
     readonly options: ConsumerOptions,
     private readonly log: (level: 'warn' | 'error' | 'info', message: string, error?: unknown) => void = () => undefined,
     private readonly onOutcome: (outcome: Outcome, topic: string) => void = () => undefined,
-  ) {}
+  ) {
+    if (Boolean(options.handler) === Boolean(options.selfIdempotentHandler))
+      throw new Error(`consumer ${options.name}: give exactly one of handler and selfIdempotentHandler`);
+    if (options.handler && !dataSource)
+      throw new Error(`consumer ${options.name}: a transactional handler needs the service's data source`);
+  }
+
+  /** The running kafkajs consumer (for lag metrics), if any. */
+  get kafkaConsumer(): Consumer | undefined {
+    return this.consumer;
+  }
 
   async start(): Promise<void> {
     this.stopping = false;
@@ -132,6 +157,7 @@ export class IdempotentConsumer {
           await this.deadLetter(topic, partition, message.offset, message.key, message.value, message.headers, reason, attempt);
           return;
         }
+        this.onOutcome('retried', topic);
         await sleep(backoffDelay(attempt, this.options.minBackoffMs, this.options.maxBackoffMs));
         await payload.heartbeat();
       }
@@ -139,13 +165,18 @@ export class IdempotentConsumer {
   }
 
   private async applyOnce(envelope: Envelope): Promise<Outcome> {
-    return this.dataSource.transaction(async (manager) => {
+    const { handler, selfIdempotentHandler } = this.options;
+    if (selfIdempotentHandler) {
+      await selfIdempotentHandler(envelope);
+      return 'processed';
+    }
+    return (this.dataSource as DataSource).transaction(async (manager) => {
       const inserted = await manager.query<unknown[]>(
         `INSERT INTO processed_messages (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`,
         [this.options.name, envelope.id],
       );
       if (inserted.length === 0) return 'duplicate';
-      await this.options.handler(envelope, manager);
+      await handler?.(envelope, consumerTransactionOf(manager, this.outbox));
       return 'processed';
     });
   }

@@ -3,7 +3,16 @@ export { createMessagingTables, dropMessagingTables } from './messaging-schema';
 export { Outbox, OUTBOX_LANES, laneOf } from './outbox';
 export { OutboxRelay, type RelayOptions } from './outbox-relay';
 export { OutboxMetrics } from './outbox-metrics';
-export { IdempotentConsumer, type ConsumerOptions, type ConsumerState, type MessageHandler } from './idempotent-consumer';
+export {
+  IdempotentConsumer,
+  type ConsumerOptions,
+  type ConsumerOutcome,
+  type ConsumerState,
+  type MessageHandler,
+  type SelfIdempotentHandler,
+} from './idempotent-consumer';
+export { consumerTransactionOf, type ConsumerTransaction } from './consumer-transaction';
+export { ConsumerMetrics } from './consumer-metrics';
 export { NonRetriableError } from './errors';
 export { DlqHeaders, deadLetterTopicOf, listDeadLetters, redriveDeadLetters, type DeadLetter } from './dead-letters';
 export { backoffDelay } from './backoff';

@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { READINESS_CONTRIBUTOR } from '@shopmesh/health';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { ConsumerRegistry } from './consumer-registry';
 import type { MessagingOptions } from './messaging-options';
@@ -8,13 +7,16 @@ import { Outbox } from './outbox';
 import { RelayLifecycle } from './relay-lifecycle';
 
 /**
- * Reliable messaging for a service with a database: `Outbox` to record messages in the state
- * change's transaction, a relay publishing them, and `ConsumerRegistry` for idempotent consumers.
- * Needs the service's TypeORM data source and the messaging tables (`createMessagingTables`).
+ * Reliable messaging: `ConsumerRegistry` for idempotent consumers and, for a service with a
+ * database (`outbox: true`, the default), `Outbox` to record messages in the state change's
+ * transaction and a relay publishing them. The outbox needs the service's TypeORM data source and
+ * the messaging tables (`createMessagingTables`); a Redis-only service consumes with
+ * self-idempotent handlers and publishes nothing.
  */
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingOptions): DynamicModule {
+    const withOutbox = options.outbox ?? true;
     return {
       module: MessagingModule,
       global: true,
@@ -43,12 +45,12 @@ export class MessagingModule {
               createPartitioner: Partitioners.DefaultPartitioner,
             }),
         },
-        { provide: Outbox, useFactory: () => new Outbox(options.relay.wake === 'notify') },
-        RelayLifecycle,
+        ...(withOutbox
+          ? [{ provide: Outbox, useFactory: () => new Outbox(options.relay.wake === 'notify') }, RelayLifecycle]
+          : []),
         ConsumerRegistry,
-        { provide: READINESS_CONTRIBUTOR, useExisting: ConsumerRegistry },
       ],
-      exports: [Outbox, ConsumerRegistry, KAFKA_CLIENT, READINESS_CONTRIBUTOR],
+      exports: [...(withOutbox ? [Outbox] : []), ConsumerRegistry, KAFKA_CLIENT],
     };
   }
 }

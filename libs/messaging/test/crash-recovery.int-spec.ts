@@ -2,8 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { REPO_ROOT, waitUntil } from '@shopmesh/testing';
-import type { EntityManager } from 'typeorm';
-import { IdempotentConsumer, OutboxRelay, type Envelope } from '../src';
+import { IdempotentConsumer, OutboxRelay, type ConsumerTransaction, type Envelope } from '../src';
 import { startMessagingHarness, type MessagingHarness } from './messaging-harness';
 
 describe('crash between commit and publish (real process, Postgres, Kafka)', () => {
@@ -37,7 +36,7 @@ describe('crash between commit and publish (real process, Postgres, Kafka)', () 
     const consumer = new IdempotentConsumer(h.kafka, await h.producer(), h.dataSource, {
       name: `crash-${randomUUID()}`,
       topics: [topic],
-      handler: async (e: Envelope, m: EntityManager) => {
+      handler: async (e: Envelope, m: ConsumerTransaction) => {
         await m.query(`INSERT INTO ledger (message_id, note) VALUES ($1, $2)`, [
           e.id,
           `effect:${String((e.payload as { note: string }).note)}`,

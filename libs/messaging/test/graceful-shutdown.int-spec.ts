@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { waitUntil } from '@shopmesh/testing';
-import type { EntityManager } from 'typeorm';
-import { IdempotentConsumer, createEnvelope, type Envelope } from '../src';
+import { IdempotentConsumer, createEnvelope, type ConsumerTransaction, type Envelope } from '../src';
 import { startMessagingHarness, type MessagingHarness } from './messaging-harness';
 
 describe('consumer stopped gracefully in the middle of a stream (real Postgres and Kafka)', () => {
@@ -17,7 +16,7 @@ describe('consumer stopped gracefully in the middle of a stream (real Postgres a
     const topic = await h.newTopic();
     const name = `shutdown-${randomUUID()}`;
     const total = 400;
-    const handler = async (e: Envelope, m: EntityManager) => {
+    const handler = async (e: Envelope, m: ConsumerTransaction) => {
       await m.query(`INSERT INTO ledger (message_id, note) VALUES ($1, $2)`, [e.id, String((e.payload as { seq: number }).seq)]);
       await sleep(2); // some work per message
     };

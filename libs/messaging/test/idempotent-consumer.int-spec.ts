@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { waitUntil } from '@shopmesh/testing';
-import type { EntityManager } from 'typeorm';
 import {
   DlqHeaders,
   IdempotentConsumer,
@@ -8,6 +7,7 @@ import {
   createEnvelope,
   listDeadLetters,
   redriveDeadLetters,
+  type ConsumerTransaction,
   type Envelope,
 } from '../src';
 import { startMessagingHarness, type MessagingHarness } from './messaging-harness';
@@ -15,11 +15,12 @@ import { startMessagingHarness, type MessagingHarness } from './messaging-harnes
 const ledgerNotes = async (h: MessagingHarness): Promise<string[]> =>
   (await h.dataSource.query<Array<{ note: string }>>(`SELECT note FROM ledger ORDER BY id`)).map((r) => r.note);
 
-const record = (envelope: Envelope, manager: EntityManager) =>
-  manager.query(`INSERT INTO ledger (message_id, note) VALUES ($1, $2)`, [
+const record = async (envelope: Envelope, tx: ConsumerTransaction): Promise<void> => {
+  await tx.query(`INSERT INTO ledger (message_id, note) VALUES ($1, $2)`, [
     envelope.id,
     String((envelope.payload as { note: string }).note),
   ]);
+};
 
 describe('idempotent consumer (real Postgres and Kafka)', () => {
   let h: MessagingHarness;
@@ -34,7 +35,11 @@ describe('idempotent consumer (real Postgres and Kafka)', () => {
   });
   afterAll(() => h?.close());
 
-  const startConsumer = async (topic: string, handler: (e: Envelope, m: EntityManager) => Promise<void>, maxAttempts = 3) => {
+  const startConsumer = async (
+    topic: string,
+    handler: (e: Envelope, m: ConsumerTransaction) => Promise<void>,
+    maxAttempts = 3,
+  ) => {
     const consumer = new IdempotentConsumer(h.kafka, await h.producer(), h.dataSource, {
       name: `test-${randomUUID()}`,
       topics: [topic],
@@ -77,7 +82,7 @@ describe('idempotent consumer (real Postgres and Kafka)', () => {
     const producer = await h.producer();
     let healed = false;
     let poisonAttempts = 0;
-    const handler = async (e: Envelope, m: EntityManager) => {
+    const handler = async (e: Envelope, m: ConsumerTransaction) => {
       const { note } = e.payload as { note: string };
       if (note === 'poison' && !healed) {
         poisonAttempts += 1;

@@ -1,32 +1,16 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { HealthIndicatorService } from '@nestjs/terminus';
+import type { RpcTargetConfig } from '@shopmesh/config';
+import { ReadinessRegistry, type ReadinessContributor } from '@shopmesh/health';
 import { Metrics } from '@shopmesh/metrics';
-import type { BalancingStrategy } from './balancing/balancer';
 import { StaticDiscovery, type Discovery } from './discovery/discovery';
 import { DnsDiscovery } from './discovery/dns-discovery';
 import { RedisRegistryDiscovery } from './discovery/redis-registry';
 import { parseAddress } from './instance';
 import { RpcClient } from './rpc-client';
 
-export interface RpcTarget {
-  /** Service name, e.g. `catalog`. */
-  name: string;
-  /** `static`: `addresses` is the list of instances. `dns`: `addresses[0]` is a name resolving to every instance. */
-  discovery: 'static' | 'dns' | 'redis';
-  /** Redis of the registry (with `discovery: 'redis'`). */
-  registryRedisUrl?: string;
-  registryNamespace?: string;
-  addresses: readonly string[];
-  timeoutMs: number;
-  balancing: BalancingStrategy;
-  maxPendingPerInstance: number;
-  breaker: { failureThreshold: number; openMs: number };
-  /** Largest message accepted from an instance, in characters. */
-  maxMessageChars?: number;
-  /** Mutual TLS: our certificate and the CA that signs the instances'. */
-  tls?: { cert: Buffer; key: Buffer; ca: Buffer };
-  /** How often DNS is resolved again. */
-  refreshMs?: number;
-}
+/** How to reach one service: derived from the caller's declaration (see `@shopmesh/config`). */
+export type RpcTarget = RpcTargetConfig;
 
 /** DI token of the client of a service. */
 export const rpcClientToken = (name: string): string => `RpcClient:${name}`;
@@ -47,9 +31,27 @@ function discoveryOf(target: RpcTarget): Discovery {
   return new DnsDiscovery(host, port, target.refreshMs ?? 5000);
 }
 
-/** Every RPC client of the process: started with the app, used by readiness, closed on shutdown. */
-export class RpcClientRegistry implements OnModuleInit, OnApplicationShutdown {
-  constructor(readonly clients: readonly RpcClient[]) {}
+/**
+ * Every RPC client of the process: started with the app, closed on shutdown, and one readiness
+ * check per target (some instance answers `ops.ping` within the deadline).
+ */
+export class RpcClientRegistry implements OnModuleInit, OnApplicationShutdown, ReadinessContributor {
+  constructor(
+    readonly clients: readonly RpcClient[],
+    readiness?: ReadinessRegistry,
+  ) {
+    readiness?.add(this);
+  }
+
+  readinessChecks(indicator: HealthIndicatorService, timeoutMs: number) {
+    return this.clients.map(
+      (client) => () =>
+        indicator
+          .check(client.target)
+          .attempt(() => client.ping(timeoutMs))
+          .withTimeout(timeoutMs + 250),
+    );
+  }
 
   async onModuleInit(): Promise<void> {
     await Promise.all(this.clients.map((c) => c.start()));
@@ -89,8 +91,9 @@ export class RpcClientModule {
         ...providers,
         {
           provide: RpcClientRegistry,
-          inject: providers.map((p) => p.provide),
-          useFactory: (...clients: RpcClient[]) => new RpcClientRegistry(clients),
+          inject: [{ token: ReadinessRegistry, optional: true }, ...providers.map((p) => p.provide)],
+          useFactory: (readiness: ReadinessRegistry | undefined, ...clients: RpcClient[]) =>
+            new RpcClientRegistry(clients, readiness),
         },
       ],
       exports: [...providers.map((p) => p.provide), RpcClientRegistry],

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseEnv } from 'node:util';
+import { readEnvFile } from '@shopmesh/config';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 
@@ -10,7 +9,7 @@ const REPO_ROOT = resolve(__dirname, '../../..');
  * Infrastructure addresses may be overridden from the real environment (CI on other hosts).
  */
 export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
-  const defaults = parseEnv(readFileSync(resolve(REPO_ROOT, '.env.example'), 'utf8')) as Record<string, string>;
+  const defaults = readEnvFile(resolve(REPO_ROOT, '.env.example'));
   const infra = ['POSTGRES_HOST', 'POSTGRES_PORT', 'POSTGRES_USER', 'POSTGRES_PASSWORD', 'REDIS_URL', 'KAFKA_BROKERS'];
   const fromProcess = Object.fromEntries(infra.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])));
   return { ...defaults, ...fromProcess, NODE_ENV: 'test', LOG_LEVEL: 'warn', SHUTDOWN_DRAIN_MS: '300', ...overrides };

@@ -1,18 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { createRedisClient } from '@shopmesh/redis';
+import type { Redis } from 'ioredis';
 import type { Discovery } from './discovery';
 
 const keyPrefix = (namespace: string, service: string): string => `${namespace}:registry:${service}:`;
 
-const connect = (url: string): Redis => {
-  const redis = new Redis(url, {
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
-    retryStrategy: () => 500,
-  });
-  redis.on('error', () => undefined); // a failed refresh or heartbeat is logged where it happens
-  return redis;
-};
+// a failed refresh or heartbeat is logged where it happens
+const connect = (url: string): Redis => createRedisClient(url, { purpose: 'registry', queueWhileConnecting: true });
 
 /**
  * An instance's entry in the Redis registry: set on start with a TTL, refreshed by a heartbeat,

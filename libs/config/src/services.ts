@@ -1,0 +1,81 @@
+/**
+ * The apps of ShopMesh and how they depend on each other: one declaration per app. The env schema
+ * of each app, its Nest wiring (ServiceKitModule.forService), the launcher's entry (`npm run up`),
+ * the `.env.example` and Compose checks all derive from these lines. Adding an app is adding a line.
+ */
+import type { z } from 'zod';
+import { env } from './env';
+
+export type Dependency = 'postgres' | 'redis' | 'kafka';
+
+export interface ServiceDeclaration {
+  /** TCP port of its RPC server (Nest transport); absent for the gateway. */
+  readonly tcpPort?: number;
+  /** Its HTTP port: the ops port of a service, the public API of the gateway. */
+  readonly httpPort: number;
+  /** Infrastructure it uses (each one a readiness check). */
+  readonly uses: readonly Dependency[];
+  /** Services it calls over RPC (each one a client, a discovery setting and a readiness check). */
+  readonly calls: readonly string[];
+  /** Has demo data (`dist/apps/<name>/src/seed/seed.js`), loaded by `npm run up`. */
+  readonly seed?: boolean;
+  /** The app's own variables (the chassis' ones derive from the fields above). */
+  readonly env?: z.ZodRawShape;
+}
+
+export const SERVICES = {
+  catalog: {
+    tcpPort: 4002,
+    httpPort: 9102,
+    uses: ['postgres', 'redis', 'kafka'],
+    calls: [],
+    seed: true,
+    env: { CATALOG_CACHE_TTL_SECONDS: env.int(0, 86_400, 'seconds (0 turns the product cache off)') },
+  },
+  gateway: { httpPort: 3000, uses: ['redis'], calls: ['catalog'] },
+} as const satisfies Record<string, ServiceDeclaration>;
+
+export type ServiceName = keyof typeof SERVICES;
+
+/** The shape of an app's own variables. */
+export type AppEnvOf<N extends ServiceName> = (typeof SERVICES)[N] extends { env: infer E extends z.ZodRawShape }
+  ? E
+  : Record<never, never>;
+
+export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
+
+/** The names of the variables of one app, derived from its name. */
+export function envNamesOf(name: ServiceName) {
+  const p = name.toUpperCase();
+  const hasTcp = 'tcpPort' in SERVICES[name];
+  return {
+    httpHost: hasTcp ? `${p}_OPS_HOST` : `${p}_HOST`,
+    httpPort: hasTcp ? `${p}_OPS_PORT` : `${p}_PORT`,
+    tcpHost: `${p}_TCP_HOST`,
+    tcpPort: `${p}_TCP_PORT`,
+    /** The `host:port` an instance registers under (Redis registry). */
+    advertisedAddress: `${p}_ADVERTISED_ADDRESS`,
+    database: `${p}_DB_NAME`,
+    /** Read by its callers: how they find its instances. */
+    discovery: `${p}_DISCOVERY`,
+    addresses: `${p}_ADDRESSES`,
+  };
+}
+
+/** The database of an app that uses Postgres (`shopmesh_<name>`), as `.env.example` sets it. */
+export const defaultDatabaseOf = (name: ServiceName): string => `shopmesh_${name}`;
+
+/** Apps in start order: every service before the apps that call it. */
+export function startOrder(): ServiceName[] {
+  const ordered: ServiceName[] = [];
+  const visit = (name: ServiceName): void => {
+    if (ordered.includes(name)) return;
+    for (const callee of SERVICES[name].calls as readonly ServiceName[]) visit(callee);
+    ordered.push(name);
+  };
+  SERVICE_NAMES.forEach(visit);
+  return ordered;
+}
+
+export const uses = (name: ServiceName, dependency: Dependency): boolean =>
+  (SERVICES[name].uses as readonly Dependency[]).includes(dependency);
