@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   'UPSTREAM.TIMEOUT': 503,
   'UPSTREAM.OVERLOADED': 503,
   'SERVICE.SHUTTING_DOWN': 503,
+  'RATE_LIMIT.EXCEEDED': 429,
+  'RATE_LIMIT.UNAVAILABLE': 503,
   INTERNAL: 500,
 } as const satisfies Record<string, number>;
 
