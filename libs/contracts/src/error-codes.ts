@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   'AUTH.UNAUTHENTICATED': 401,
   'AUTH.FORBIDDEN': 403,
   'SERVICE.SHUTTING_DOWN': 503,
+  'RATE_LIMIT.EXCEEDED': 429,
+  'RATE_LIMIT.UNAVAILABLE': 503,
   INTERNAL: 500,
 } as const satisfies Record<string, number>;
 
