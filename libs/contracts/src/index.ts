@@ -3,3 +3,4 @@ export { ERROR_STATUS, isErrorCode, type ErrorCode, type ErrorPayload, type Fiel
 export { MoneySchema, type Money } from './money';
 export * from './catalog/product.contract';
 export * from './events';
+export * from './identity/schemas';
