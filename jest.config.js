@@ -19,7 +19,17 @@ const swc = [
   },
 ];
 
-const ESM_PACKAGES = ['@nestjs', 'uuid', 'file-type', 'strtok3', 'token-types', 'peek-readable', 'load-esm', '@tokenizer'];
+const ESM_PACKAGES = [
+  '@nestjs',
+  'uuid',
+  'file-type',
+  'strtok3',
+  'token-types',
+  'peek-readable',
+  'load-esm',
+  '@tokenizer',
+  'jose',
+];
 
 /** @type {import('jest').Config} */
 const common = {

@@ -14,3 +14,4 @@ export * from './orders/events';
 export * from './inventory/events';
 export * from './payments/events';
 export { noNul } from './text';
+export * from './identity/schemas';
