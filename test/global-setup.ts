@@ -1,3 +1,6 @@
+import { resolve } from 'node:path';
+// eslint-disable-next-line no-restricted-imports -- Jest's globalSetup loads this without module mapping
+import { generateDevKeyPair } from '../libs/auth/src/dev-key-pair';
 import { infraUp } from '../tools/infra';
 
 /**
@@ -6,4 +9,5 @@ import { infraUp } from '../tools/infra';
  */
 export default async function globalSetup(): Promise<void> {
   await infraUp({ verbose: process.env.CI === 'true' });
+  generateDevKeyPair(resolve(__dirname, '../.data/keys')); // the access-token keys of .env.example
 }

@@ -107,7 +107,9 @@ describe('products through the gateway (real processes, Postgres, Redis, Kafka)'
       const res = await fetch(`${url}/health/ready`);
       return res.status === 200 && ((await res.json()) as { details: Record<string, unknown> });
     });
-    expect(Object.keys(ready.details)).toEqual(app === 'gateway' ? ['redis', 'catalog'] : ['postgres', 'redis', 'kafka']);
+    expect(Object.keys(ready.details)).toEqual(
+      app === 'gateway' ? ['redis', 'identity', 'catalog'] : ['postgres', 'redis', 'kafka'],
+    );
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toContain('process_cpu_seconds_total');
     expect(metrics).toContain(app === 'gateway' ? 'rpc_client_duration_seconds' : 'rpc_server_duration_seconds');

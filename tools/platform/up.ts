@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { generateDevKeyPair } from '@shopmesh/auth';
 import { readEnvFile } from '@shopmesh/config';
 import { infraUp } from '../infra';
 import { REPO_ROOT } from '../infra/infra-config';
@@ -48,6 +49,7 @@ async function up(args: readonly string[]): Promise<void> {
     say('.env created from .env.example (development defaults)');
   }
   await infraUp();
+  if (generateDevKeyPair(resolve(REPO_ROOT, '.data/keys')).created) say('development access-token keys created in .data/keys');
   say('building…');
   const build = spawnSync('npx', ['nest', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');

@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceKitModule } from '@shopmesh/bootstrap';
 import type { DestinationStream } from 'pino';
+import { AuthModule } from './auth/auth.module';
+import { EdgeModule } from './edge/edge.module';
+import { edgeOptionsOf } from './edge/edge.env';
 import type { GatewayConfig } from './gateway.config';
 import { ProductsController } from './products/products.controller';
 
@@ -9,7 +12,11 @@ export class GatewayModule {
   static forRoot(config: GatewayConfig, logDestination?: DestinationStream): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [ServiceKitModule.forService(config, { logDestination })],
+      imports: [
+        ServiceKitModule.forService(config, { logDestination }),
+        EdgeModule.register(edgeOptionsOf(config.app, config.redisUrl ?? '')),
+        AuthModule.register(config),
+      ],
       controllers: [ProductsController],
     };
   }

@@ -1,4 +1,6 @@
 import { runService } from '@shopmesh/bootstrap';
+import { configureEdge } from './edge/configure-edge';
+import { edgeOptionsOf } from './edge/edge.env';
 import { loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { setupOpenApi } from './openapi/setup-openapi';
@@ -6,5 +8,8 @@ import { setupOpenApi } from './openapi/setup-openapi';
 runService(
   () => loadGatewayConfig(),
   (config) => GatewayModule.forRoot(config),
-  setupOpenApi,
+  (app, config) => {
+    configureEdge(app, edgeOptionsOf(config.app, config.redisUrl ?? ''));
+    setupOpenApi(app);
+  },
 );

@@ -1,10 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { AccessTokenIssuer, AccessTokenVerifier, keyIdOf } from '@shopmesh/auth';
-import { runMigrations } from '@shopmesh/database';
+import { postgresDataSourceOptions, runMigrations } from '@shopmesh/database';
+import { identitySchema } from '../src/database/identity.data-source';
 import { Outbox } from '@shopmesh/messaging';
 import { createTestDatabase, dropTestDatabase, pgConnectionOf, testEnv } from '@shopmesh/testing';
 import { DataSource } from 'typeorm';
-import { identityDataSourceOptions } from '../src/database/identity.data-source';
+
 import { DEFAULT_LOCKOUT_POLICY, type LockoutPolicyOptions } from '../src/lockout/lockout-policy';
 import { LoginLockout } from '../src/lockout/login-lockout.service';
 import { LoginService } from '../src/login/login.service';
@@ -54,9 +55,12 @@ export async function startIdentity(
 ): Promise<IdentityUnderTest> {
   const env = testEnv();
   const database = await createTestDatabase(pgConnectionOf(env), 'shopmesh_identity', suite);
-  const settings = { ...pgConnectionOf(env), database, nodeEnv: 'test' };
-  await runMigrations(identityDataSourceOptions(settings));
-  const dataSource = await new DataSource(identityDataSourceOptions(settings)).initialize();
+  const dataSourceOptions = postgresDataSourceOptions(
+    { ...pgConnectionOf(env), database, nodeEnv: 'test', applicationName: 'identity-test' },
+    identitySchema,
+  );
+  await runMigrations(dataSourceOptions);
+  const dataSource = await new DataSource(dataSourceOptions).initialize();
 
   const clock = testClock();
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');

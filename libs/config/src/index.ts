@@ -20,3 +20,4 @@ export {
   type RpcTargetConfig,
   type ServiceConfig,
 } from './service-config';
+export { edgeEnv, type EdgeConfig } from './edge-env';

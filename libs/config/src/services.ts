@@ -4,6 +4,7 @@
  * the `.env.example` and Compose checks all derive from these lines. Adding an app is adding a line.
  */
 import type { z } from 'zod';
+import { edgeEnv } from './edge-env';
 import { env } from './env';
 
 export type Dependency = 'postgres' | 'redis' | 'kafka';
@@ -23,7 +24,31 @@ export interface ServiceDeclaration {
   readonly env?: z.ZodRawShape;
 }
 
+/** Access tokens: where their keys are and what they claim (identity signs, the gateway verifies). */
+const accessTokenEnv = {
+  JWT_PUBLIC_KEY_FILE: env.string('the path of the Ed25519 public key (PEM) access tokens are verified with'),
+  JWT_ISSUER: env.string('the issuer (iss) of access tokens'),
+  JWT_AUDIENCE: env.string('the audience (aud) of access tokens'),
+};
+
 export const SERVICES = {
+  identity: {
+    tcpPort: 4001,
+    httpPort: 9101,
+    uses: ['postgres', 'kafka'],
+    calls: [],
+    env: {
+      ...accessTokenEnv,
+      JWT_PRIVATE_KEY_FILE: env.string('the path of the Ed25519 private key (PEM) access tokens are signed with'),
+      ACCESS_TOKEN_TTL_SECONDS: env.int(60, 86_400, 'seconds (60-86400)'),
+      REFRESH_TOKEN_TTL_SECONDS: env.int(300, 90 * 86_400, 'seconds (300-7776000)'),
+      ARGON2_MEMORY_KIB: env.int(19_456, 4_194_304, 'KiB of memory per hash (OWASP minimum 19456)'),
+      ARGON2_TIME_COST: env.int(2, 100, 'iterations (OWASP minimum 2)'),
+      ARGON2_PARALLELISM: env.int(1, 16, 'lanes (1-16)'),
+      ADMIN_EMAIL: env.string('the email of the admin account seeded at start-up'),
+      ADMIN_PASSWORD: env.string('the password of the admin account (8 characters or more)'),
+    },
+  },
   catalog: {
     tcpPort: 4002,
     httpPort: 9102,
@@ -39,7 +64,16 @@ export const SERVICES = {
     calls: ['catalog'],
     env: { CART_TTL_SECONDS: env.int(60, 90 * 86_400, 'seconds a cart is kept after its last use') },
   },
-  gateway: { httpPort: 3000, uses: ['redis'], calls: ['catalog'] },
+  gateway: {
+    httpPort: 3000,
+    uses: ['redis'],
+    calls: ['identity', 'catalog'],
+    env: {
+      ...accessTokenEnv,
+      ...edgeEnv,
+      SESSION_CHECK_CACHE_MS: env.int(0, 60_000, 'milliseconds a verified session is trusted before identity is asked again'),
+    },
+  },
 } as const satisfies Record<string, ServiceDeclaration>;
 
 export type ServiceName = keyof typeof SERVICES;

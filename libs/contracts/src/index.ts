@@ -15,3 +15,4 @@ export * from './inventory/events';
 export * from './payments/events';
 export { noNul } from './text';
 export * from './identity/schemas';
+export * from './identity/rpc';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { readEnvFile } from '@shopmesh/config';
 
@@ -12,7 +13,24 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
   const defaults = readEnvFile(resolve(REPO_ROOT, '.env.example'));
   const infra = ['POSTGRES_HOST', 'POSTGRES_PORT', 'POSTGRES_USER', 'POSTGRES_PASSWORD', 'REDIS_URL', 'KAFKA_BROKERS'];
   const fromProcess = Object.fromEntries(infra.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])));
-  return { ...defaults, ...fromProcess, NODE_ENV: 'test', LOG_LEVEL: 'warn', SHUTDOWN_DRAIN_MS: '300', ...overrides };
+  // generous rate limits in their own buckets: suites that test the limits set their own
+  const rateLimits = {
+    RATE_LIMIT_KEY_PREFIX: `shopmesh-test:${randomBytes(4).toString('hex')}:rate-limit`,
+    RATE_LIMIT_LOGIN_LIMIT: '100000',
+    RATE_LIMIT_REGISTER_LIMIT: '100000',
+    RATE_LIMIT_AUTH_LIMIT: '100000',
+    RATE_LIMIT_READ_LIMIT: '1000000',
+    RATE_LIMIT_WRITE_LIMIT: '1000000',
+  };
+  return {
+    ...defaults,
+    ...fromProcess,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    SHUTDOWN_DRAIN_MS: '300',
+    ...rateLimits,
+    ...overrides,
+  };
 }
 
 export { REPO_ROOT };

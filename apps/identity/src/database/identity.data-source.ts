@@ -1,5 +1,4 @@
-import { postgresDataSourceOptions, type PostgresSettings } from '@shopmesh/database';
-import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseSchema } from '@shopmesh/database';
 import { RefreshTokenFamilyEntity } from '../refresh-tokens/refresh-token-family.entity';
 import { RefreshTokenEntity } from '../refresh-tokens/refresh-token.entity';
 import { UserEntity } from '../users/user.entity';
@@ -7,15 +6,8 @@ import { CreateUsers1764100000000 } from './migrations/1764100000000-create-user
 import { CreateRefreshTokens1764100001000 } from './migrations/1764100001000-create-refresh-tokens';
 import { CreateMessagingTables1764100002000 } from './migrations/1764100002000-create-messaging-tables';
 
-/** Where identity's database is (until the app chassis derives it from the app's declaration). */
-export type IdentityDatabaseSettings = Omit<PostgresSettings, 'applicationName'>;
-
 /** Identity's own database: its entities and migrations. */
-export const identityDataSourceOptions = (settings: IdentityDatabaseSettings): DataSourceOptions =>
-  postgresDataSourceOptions(
-    { ...settings, applicationName: 'shopmesh-identity' },
-    {
-      entities: [UserEntity, RefreshTokenFamilyEntity, RefreshTokenEntity],
-      migrations: [CreateUsers1764100000000, CreateRefreshTokens1764100001000, CreateMessagingTables1764100002000],
-    },
-  );
+export const identitySchema: DatabaseSchema = {
+  entities: [UserEntity, RefreshTokenFamilyEntity, RefreshTokenEntity],
+  migrations: [CreateUsers1764100000000, CreateRefreshTokens1764100001000, CreateMessagingTables1764100002000],
+};

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '../rpc-envelope';
 
 const NUL = '\u0000';
 const characters = (text: string): number => Array.from(text).length;
@@ -12,9 +13,7 @@ const textOfLength = (min: number, max: number) =>
     error: `expected ${min}-${max} characters`,
   });
 
-export const ROLES = ['customer', 'admin'] as const;
 export const RoleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof RoleSchema>;
 
 export const EMAIL_MAX_LENGTH = 254;
 export const PASSWORD_MIN_LENGTH = 8;

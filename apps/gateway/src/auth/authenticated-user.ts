@@ -1,0 +1,19 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Actor, Role } from '@shopmesh/contracts';
+import { AppError } from '@shopmesh/errors';
+
+/** The user of a request with a verified access token (set by {@link AccessTokenGuard}). */
+export interface AuthenticatedUser {
+  id: string;
+  role: Role;
+  sessionId: string;
+}
+
+export type AuthenticatedRequest = { user?: AuthenticatedUser; headers: Record<string, string | string[] | undefined> };
+
+/** The verified user, as the actor the services act for. */
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
+  const user = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
+  if (!user) throw new AppError('AUTH.UNAUTHENTICATED', 'A valid access token is required');
+  return { userId: user.id, role: user.role };
+});

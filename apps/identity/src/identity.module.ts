@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ServiceKitModule } from '@shopmesh/bootstrap';
+import type { DestinationStream } from 'pino';
+import { AccountsModule } from './accounts/accounts.module';
+import { identitySchema } from './database/identity.data-source';
+import type { IdentityConfig } from './identity.config';
+
+@Module({})
+export class IdentityModule {
+  static forRoot(config: IdentityConfig, logDestination?: DestinationStream): DynamicModule {
+    return {
+      module: IdentityModule,
+      imports: [
+        ServiceKitModule.forService(config, { database: identitySchema, logDestination }),
+        AccountsModule.register(config),
+      ],
+    };
+  }
+}
