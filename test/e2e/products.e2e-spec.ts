@@ -1,6 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Product, ProductPage } from '@shopmesh/contracts';
-import { waitUntil } from '@shopmesh/testing';
+import { REPO_ROOT, waitUntil } from '@shopmesh/testing';
 import { DEMO_PRODUCTS } from '../../apps/catalog/src/seed/demo-products';
 import { startPlatform, type Platform } from './platform';
 
@@ -95,6 +99,17 @@ describe('products through the gateway (real processes, Postgres, Redis, Kafka)'
     expect(status).toBe(200);
     expect(body.openapi).toMatch(/^3\./);
     expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/v1/products', '/v1/products/{id}']));
+    const file = resolve(tmpdir(), `shopmesh-openapi-${process.pid}.json`);
+    writeFileSync(file, JSON.stringify(body));
+    const lint = spawnSync(resolve(REPO_ROOT, 'node_modules/.bin/redocly'), ['lint', file, '--format', 'stylish'], {
+      encoding: 'utf8',
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+    });
+    rmSync(file, { force: true });
+    expect({ status: lint.status, output: lint.status === 0 ? '' : `${lint.stdout}${lint.stderr}` }).toEqual({
+      status: 0,
+      output: '',
+    });
     const ui = await fetch(`${platform.api}/docs`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger');

@@ -57,13 +57,6 @@ export const SERVICES = {
     seed: true,
     env: { CATALOG_CACHE_TTL_SECONDS: env.int(0, 86_400, 'seconds (0 turns the product cache off)') },
   },
-  cart: {
-    tcpPort: 4003,
-    httpPort: 9103,
-    uses: ['redis', 'kafka'],
-    calls: ['catalog'],
-    env: { CART_TTL_SECONDS: env.int(60, 90 * 86_400, 'seconds a cart is kept after its last use') },
-  },
   gateway: {
     httpPort: 3000,
     uses: ['redis'],
