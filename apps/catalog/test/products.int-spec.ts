@@ -126,6 +126,22 @@ describe('catalog products over TCP (real Postgres and Redis)', () => {
     expect(relisted.items.find((p) => p.id === first.id)).toEqual(renamed);
   });
 
+  it('lets one of two concurrent updates at the same version through, the other is a conflict', async () => {
+    const before = await sut.rpc.call(CatalogRpc.getProduct, { id: DEMO_PRODUCTS[12]?.id ?? '' });
+    const results = await Promise.allSettled(
+      [111, 222].map((amount) =>
+        sut.rpc.call(CatalogRpc.updateProduct, {
+          id: before.id,
+          productVersion: before.version,
+          price: { amount, currency: 'EUR' },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'CATALOG.VERSION_CONFLICT' } });
+    await expect(sut.rpc.call(CatalogRpc.getProduct, { id: before.id })).resolves.toMatchObject({ version: before.version + 1 });
+  });
+
   it('an update that changes nothing keeps the version', async () => {
     const demo = DEMO_PRODUCTS[9];
     const before = await sut.rpc.call(CatalogRpc.getProduct, { id: demo?.id ?? '' });

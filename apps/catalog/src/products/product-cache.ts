@@ -6,13 +6,14 @@ import { SingleFlight } from './single-flight';
 
 /** What the use cases need of the cache. */
 export interface CatalogCache {
-  /** The cached value of `key`, or else `load()`'s (cached for `ttl`); one load per key in flight. */
+  /**
+   * The cached value of `key` (relative to the cache's namespace), or else `load()`'s, cached for the
+   * `ttl` of its kind; one load per key in flight.
+   */
   readThrough<T>(key: string, ttl: 'product' | 'page', load: () => Promise<T | undefined>): Promise<T | undefined>;
   /** After a change committed: every entry cached before it is stale from now on. */
   catalogChanged(): Promise<void>;
 }
-
-const GENERATION_KEY = 'catalog:generation';
 
 interface Entry {
   /** The catalogue generation read before the database was: the entry is good while it is current. */
@@ -39,12 +40,13 @@ export class ProductCache implements CatalogCache, OnApplicationShutdown {
 
   readThrough<T>(key: string, ttl: 'product' | 'page', load: () => Promise<T | undefined>): Promise<T | undefined> {
     const seconds = ttl === 'product' ? this.options.productTtlSeconds : this.options.pageTtlSeconds;
-    return this.flights.run(key, async () => {
+    const fullKey = `${this.options.namespace}:${key}`;
+    return this.flights.run(fullKey, async () => {
       if (seconds === 0) return load();
-      const { value, generation } = await this.read<T>(key);
+      const { value, generation } = await this.read<T>(fullKey);
       if (value !== undefined) return value;
       const loaded = await load();
-      if (loaded !== undefined && generation !== undefined) await this.write(key, generation, loaded, seconds);
+      if (loaded !== undefined && generation !== undefined) await this.write(fullKey, generation, loaded, seconds);
       return loaded;
     });
   }
@@ -52,11 +54,15 @@ export class ProductCache implements CatalogCache, OnApplicationShutdown {
   async catalogChanged(): Promise<void> {
     this.flights.clear(); // a caller arriving after the change must not join a read begun before it
     try {
-      await this.redis.set(GENERATION_KEY, randomUUID());
+      await this.redis.set(this.generationKey, randomUUID());
     } catch (error) {
       // readers may see the previous catalogue until the entries' TTL ends
       this.logger.warn({ err: error }, 'catalog cache invalidation failed');
     }
+  }
+
+  private get generationKey(): string {
+    return `${this.options.namespace}:generation`;
   }
 
   onApplicationShutdown(): void {
@@ -66,7 +72,7 @@ export class ProductCache implements CatalogCache, OnApplicationShutdown {
   /** The entry if it is current, and the generation (undefined: Redis did not answer). */
   private async read<T>(key: string): Promise<{ value?: T; generation?: string }> {
     try {
-      const [generation, cached] = await this.redis.mget(GENERATION_KEY, key);
+      const [generation, cached] = await this.redis.mget(this.generationKey, key);
       const current = generation ?? 'initial';
       if (!cached) return { generation: current };
       const entry = JSON.parse(cached) as Entry;

@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { createCatalogRedis } from './catalog-redis';
 import { CreateProductService } from './create-product/create-product.service';
 import { DeactivateProductService } from './deactivate-product/deactivate-product.service';
@@ -22,7 +24,7 @@ export interface ProductsModuleOptions {
 @Module({})
 export class ProductsModule {
   static register(options: ProductsModuleOptions): DynamicModule {
-    const cache: ProductCacheOptions = {
+    const ttls = {
       productTtlSeconds: options.cacheTtlSeconds,
       pageTtlSeconds: options.cacheTtlSeconds === 0 ? 0 : (options.pageCacheTtlSeconds ?? Math.min(10, options.cacheTtlSeconds)),
     };
@@ -38,9 +40,19 @@ export class ProductsModule {
         CreateProductService,
         UpdateProductService,
         DeactivateProductService,
-        { provide: PRODUCT_CACHE_OPTIONS, useValue: cache },
+        {
+          provide: PRODUCT_CACHE_OPTIONS,
+          inject: [getDataSourceToken()],
+          useFactory: (dataSource: DataSource): ProductCacheOptions => ({
+            namespace: cacheNamespaceOf(String(dataSource.options.database)),
+            ...ttls,
+          }),
+        },
         { provide: CATALOG_REDIS, useFactory: () => createCatalogRedis(options.redisUrl) },
       ],
     };
   }
 }
+
+/** The cache namespace of a catalogue database. */
+export const cacheNamespaceOf = (database: string): string => `catalog:${database}`;

@@ -9,6 +9,7 @@ import { createCatalogRedis } from '../products/catalog-redis';
 import { CreateProductService } from '../products/create-product/create-product.service';
 import { ProductCache, type CatalogCache } from '../products/product-cache';
 import { ProductRepository } from '../products/product.repository';
+import { cacheNamespaceOf } from '../products/products.module';
 import { DEMO_PRODUCTS } from './demo-products';
 
 /** The seed's view of the cache: nothing per product; the catalogue is announced changed once, at the end. */
@@ -48,16 +49,21 @@ export async function seedCatalog(source?: Record<string, string | undefined>): 
   } finally {
     await dataSource.destroy();
   }
-  if (created > 0 && config.CATALOG_CACHE_TTL_SECONDS > 0) await announceChange(config.REDIS_URL);
+  if (created > 0 && config.CATALOG_CACHE_TTL_SECONDS > 0) await announceChange(config.REDIS_URL, config.CATALOG_DB_NAME);
   return created;
 }
 
 /** Tells running catalog instances that their cached pages are stale (best effort: they expire anyway). */
-async function announceChange(redisUrl: string): Promise<void> {
+async function announceChange(redisUrl: string, database: string): Promise<void> {
   const redis = createCatalogRedis(redisUrl);
   try {
     const ready = await Promise.race([once(redis, 'ready').then(() => true), sleep(2000, false)]);
-    if (ready) await new ProductCache(redis, { productTtlSeconds: 0, pageTtlSeconds: 0 }).catalogChanged();
+    if (ready)
+      await new ProductCache(redis, {
+        namespace: cacheNamespaceOf(database),
+        productTtlSeconds: 0,
+        pageTtlSeconds: 0,
+      }).catalogChanged();
   } finally {
     redis.disconnect();
   }

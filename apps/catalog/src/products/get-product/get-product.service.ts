@@ -12,6 +12,6 @@ export class GetProductService {
   ) {}
 
   get(id: string): Promise<Product | undefined> {
-    return this.cache.readThrough(`catalog:product:${id}`, 'product', () => this.products.findById(id));
+    return this.cache.readThrough(`product:${id}`, 'product', () => this.products.findById(id));
   }
 }

@@ -25,7 +25,7 @@ export class ListProductsService {
     const search = query.query === undefined ? undefined : searchTermsOf(query.query);
     const after = query.cursor === undefined ? undefined : cursorFor(query.cursor, search);
     if (query.query !== undefined && !search) return { items: [], nextCursor: null }; // only punctuation
-    const key = `catalog:products:page:${createHash('sha256')
+    const key = `page:${createHash('sha256')
       .update(JSON.stringify([search?.words, search?.prefix, query.category?.toLowerCase(), query.limit, query.cursor]))
       .digest('base64url')}`;
     const page = await this.cache.readThrough(key, 'page', () => this.read(query, search, after));
