@@ -40,8 +40,11 @@ async function admin<T>(sql: string): Promise<T> {
   }
 }
 
+const topics: string[] = [];
+
 async function newTopic(): Promise<string> {
   const topic = `bench.events.${randomBytes(4).toString('hex')}`;
+  topics.push(topic, `${topic}.dlq`);
   const a = kafka.admin();
   await a.connect();
   await a.createTopics({
@@ -109,6 +112,7 @@ async function runOutbox(
     maxAttempts: 3,
     minBackoffMs: 10,
     maxBackoffMs: 100,
+    fromBeginning: true, // a fresh topic: nothing the relay sends before the first fetch may be skipped
     handler: (envelope) => {
       const at = committedAt.get(envelope.id);
       if (at !== undefined) latencies.push(performance.now() - at);
@@ -116,23 +120,28 @@ async function runOutbox(
     },
   });
   await consumer.start();
-  await waitFor(() => consumer.state === 'running');
-  relay.start();
-  const started = performance.now();
-  await drive(count, rate, async (i) => {
-    const key = `k${i % KEYS}`;
-    const envelope = await dataSource.transaction(async (manager) => {
-      await manager.query(`INSERT INTO bench_state (k, n) VALUES ($1, $2)`, [key, i]);
-      const [e] = await outbox.record(manager, [{ topic, type: 'BenchHappened', version: 1, aggregateId: key, payload: { i } }]);
-      return e;
+  try {
+    await waitFor(() => consumer.state === 'running');
+    relay.start();
+    const started = performance.now();
+    await drive(count, rate, async (i) => {
+      const key = `k${i % KEYS}`;
+      const envelope = await dataSource.transaction(async (manager) => {
+        await manager.query(`INSERT INTO bench_state (k, n) VALUES ($1, $2)`, [key, i]);
+        const [e] = await outbox.record(manager, [
+          { topic, type: 'BenchHappened', version: 1, aggregateId: key, payload: { i } },
+        ]);
+        return e;
+      });
+      if (envelope) committedAt.set(envelope.id, performance.now());
     });
-    if (envelope) committedAt.set(envelope.id, performance.now());
-  });
-  await waitFor(() => latencies.length >= count, 120_000);
-  const seconds = (performance.now() - started) / 1000;
-  await relay.stop();
-  await consumer.stop();
-  return summarize(label, latencies, seconds);
+    await waitFor(() => latencies.length >= count, 120_000);
+    const seconds = (performance.now() - started) / 1000;
+    return summarize(label, latencies, seconds);
+  } finally {
+    await relay.stop();
+    await consumer.stop();
+  }
 }
 
 /** Baseline: the same messages, bare kafkajs produce (acks=all) → consume, same broker. */
@@ -172,7 +181,7 @@ async function runBaseline(label: string, count: number, rate: number): Promise<
 async function waitFor(predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('benchmark run timed out');
+    if (Date.now() > deadline) throw new Error(`benchmark run timed out after ${timeoutMs} ms`);
     await sleep(10);
   }
 }
@@ -238,8 +247,35 @@ async function main(): Promise<void> {
   } finally {
     await Promise.allSettled(producers.map((p) => p.disconnect()));
     await dataSource.destroy();
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await cleanUp();
   }
+}
+
+/** Drops the bench's database and topics; also on Ctrl-C or SIGTERM, so a killed run leaves nothing behind. */
+async function cleanUp(): Promise<void> {
+  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  const a = kafka.admin();
+  await a.connect();
+  await a.deleteTopics({ topics: topics.splice(0) }).catch(() => undefined);
+  await a.disconnect();
+}
+
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`${signal}: dropping ${database} and the bench topics…\n`);
+    const deadline = setTimeout(() => process.exit(code), 10_000);
+    cleanUp().then(
+      () => process.exit(code),
+      (error: unknown) => {
+        clearTimeout(deadline);
+        process.stderr.write(`cleanup failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(code);
+      },
+    );
+  });
 }
 
 main().then(

@@ -12,7 +12,11 @@ export class CatalogModule {
       module: CatalogModule,
       imports: [
         ServiceKitModule.forService(config, { database: catalogSchema, redisOptional: true, logDestination }),
-        ProductsModule.register({ redisUrl: config.redisUrl ?? '', cacheTtlSeconds: config.app.CATALOG_CACHE_TTL_SECONDS }),
+        ProductsModule.register({
+          redisUrl: config.redisUrl ?? '',
+          cacheTtlSeconds: config.app.CATALOG_CACHE_TTL_SECONDS,
+          pageCacheTtlSeconds: config.app.CATALOG_PAGE_CACHE_TTL_SECONDS,
+        }),
       ],
     };
   }

@@ -55,7 +55,10 @@ export const SERVICES = {
     uses: ['postgres', 'redis', 'kafka'],
     calls: [],
     seed: true,
-    env: { CATALOG_CACHE_TTL_SECONDS: env.int(0, 86_400, 'seconds (0 turns the product cache off)') },
+    env: {
+      CATALOG_CACHE_TTL_SECONDS: env.int(0, 86_400, 'seconds (0 turns the product cache off)'),
+      CATALOG_PAGE_CACHE_TTL_SECONDS: env.int(0, 3600, 'seconds (0 turns page caching off)'),
+    },
   },
   gateway: {
     httpPort: 3000,

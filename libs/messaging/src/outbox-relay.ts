@@ -20,16 +20,24 @@ export interface RelayOptions {
    * which is better under load: NOTIFY takes a global lock at commit).
    */
   wake?: 'poll' | 'notify';
+  /**
+   * How long `stop()` waits for the batch in flight (default 5000 ms). A batch still in flight then
+   * commits or rolls back on its own; if it did not commit it is published again later.
+   */
+  stopTimeoutMs?: number;
 }
 
 /** The Postgres channel `Outbox` notifies (when `notify` is on) and the relay listens to. */
 export const OUTBOX_CHANNEL = 'outbox_inserted';
 
+/** A client checked out of the data source's pool (pg `PoolClient`), kept for `LISTEN`. */
 interface ListeningClient {
   query(sql: string): Promise<unknown>;
-  on(event: 'notification', listener: () => void): void;
+  on(event: 'notification' | 'error' | 'end', listener: () => void): void;
   release(destroy?: boolean): void;
 }
+
+const DEFAULT_STOP_TIMEOUT_MS = 5000;
 
 interface OutboxRow {
   position: string;
@@ -77,15 +85,24 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** Stops after the batch in flight; resolves when the loop has ended. */
+  /**
+   * Stops after the batch in flight, waiting for it at most `stopTimeoutMs`. The `LISTEN` connection
+   * is closed at once, whatever the loop is doing: it is checked out of the data source's pool, which
+   * (pg-pool `end()`) would otherwise wait for it forever when the data source is destroyed.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.wake.abort();
-    await this.loop;
-    if (this.listener) {
-      await this.listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-      this.listener.release();
-      this.listener = undefined;
+    this.dropListener();
+    const timeoutMs = this.options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+    const timer = new AbortController();
+    const ended = await Promise.race([
+      (this.loop ?? Promise.resolve()).then(() => true),
+      sleep(timeoutMs, false, { signal: timer.signal }).catch(() => false),
+    ]);
+    timer.abort();
+    if (!ended) {
+      this.log('warn', `outbox relay: the batch in flight did not finish within ${timeoutMs} ms; stopped without it`);
     }
   }
 
@@ -117,9 +134,31 @@ export class OutboxRelay {
     if (this.options.wake !== 'notify' || this.listener) return;
     const pool = (this.dataSource.driver as unknown as { master: { connect(): Promise<ListeningClient> } }).master;
     const client = await pool.connect();
+    if (!this.running) return client.release(true);
+    // a lost connection is dropped (the next pass listens again), never returned to the pool
+    const lost = (): void => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      client.release(true);
+    };
+    client.on('error', lost);
+    client.on('end', lost);
     client.on('notification', () => this.wake.abort());
-    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    try {
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    if (!this.running) return client.release(true);
     this.listener = client;
+  }
+
+  /** Closes the `LISTEN` connection (destroyed: a listening connection must not go back to the pool). */
+  private dropListener(): void {
+    const listener = this.listener;
+    this.listener = undefined;
+    listener?.release(true);
   }
 
   private async run(): Promise<void> {

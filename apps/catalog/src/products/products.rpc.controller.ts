@@ -10,54 +10,66 @@ import {
 } from '@shopmesh/contracts';
 import { AppError } from '@shopmesh/errors';
 import { RpcHandler, RpcPayload } from '@shopmesh/rpc';
-import { ProductCommandsService, type ProductChange } from './product-commands.service';
-import { ProductsService } from './products.service';
+import { CreateProductService } from './create-product/create-product.service';
+import { DeactivateProductService } from './deactivate-product/deactivate-product.service';
+import { GetProductService } from './get-product/get-product.service';
+import { GetProductsService } from './get-products/get-products.service';
+import { ListProductsService } from './list-products/list-products.service';
+import type { ProductChange } from './product-change';
+import { UpdateProductService } from './update-product/update-product.service';
 
+/** Catalog's RPCs (TCP): each hands its validated request to its use case. */
 @Controller()
 export class ProductsRpcController {
   constructor(
-    private readonly products: ProductsService,
-    private readonly commands: ProductCommandsService,
+    private readonly listProducts: ListProductsService,
+    private readonly getProduct: GetProductService,
+    private readonly getProducts: GetProductsService,
+    private readonly createProduct: CreateProductService,
+    private readonly updateProduct: UpdateProductService,
+    private readonly deactivateProduct: DeactivateProductService,
   ) {}
 
   @RpcHandler(CatalogRpc.listProducts)
   list(@RpcPayload(CatalogRpc.listProducts) query: ListProductsQuery): Promise<ProductPage> {
-    return this.products.list(query);
+    return this.listProducts.list(query);
   }
 
   @RpcHandler(CatalogRpc.getProduct)
   async get(@RpcPayload(CatalogRpc.getProduct) { id }: ProductIdParams): Promise<Product> {
-    const product = await this.products.findById(id);
-    if (!product) throw new AppError('CATALOG.PRODUCT_NOT_FOUND', `No product with id ${id}`);
+    const product = await this.getProduct.get(id);
+    if (!product) throw notFound(id);
     return product;
   }
 
   @RpcHandler(CatalogRpc.getProducts)
   async getMany(@RpcPayload(CatalogRpc.getProducts) { ids }: { ids: string[] }): Promise<{ items: Product[] }> {
-    return { items: await this.products.findActiveByIds(ids) };
+    return { items: await this.getProducts.getActive(ids) };
   }
 
   @RpcHandler(CatalogRpc.createProduct)
   async create(@RpcPayload(CatalogRpc.createProduct) input: CreateProduct): Promise<Product> {
-    return productOrError(await this.commands.create(input), input.sku);
+    return productOrError(await this.createProduct.create(input), input.sku);
   }
 
   @RpcHandler(CatalogRpc.updateProduct)
   async update(@RpcPayload(CatalogRpc.updateProduct) input: UpdateProduct): Promise<Product> {
-    return productOrError(await this.commands.update(input), input.id);
+    return productOrError(await this.updateProduct.update(input), input.id);
   }
 
   @RpcHandler(CatalogRpc.deactivateProduct)
   async deactivate(@RpcPayload(CatalogRpc.deactivateProduct) { id }: ProductIdParams): Promise<Product> {
-    return productOrError(await this.commands.deactivate(id), id);
+    return productOrError(await this.deactivateProduct.deactivate(id), id);
   }
 }
+
+const notFound = (id: string): AppError => new AppError('CATALOG.PRODUCT_NOT_FOUND', `No product with id ${id}`);
 
 function productOrError(change: ProductChange, subject: string): Product {
   if (change.ok) return change.product;
   switch (change.reason) {
     case 'NOT_FOUND':
-      throw new AppError('CATALOG.PRODUCT_NOT_FOUND', `No product with id ${subject}`);
+      throw notFound(subject);
     case 'SKU_TAKEN':
       throw new AppError('CATALOG.SKU_TAKEN', `A product with SKU ${subject} exists already`);
     case 'VERSION_CONFLICT':
