@@ -114,7 +114,7 @@ describe('Kafka outage under a stream of catalog changes (real processes, privat
     for (const [id, versions] of changes) {
       expect(received.get(id)).toEqual(versions); // every change, once, in order
     }
-  });
+  }, 150_000);
 });
 
 /** The productVersion of each ProductPriceChanged, per product, first deliveries only. */

@@ -40,7 +40,8 @@ describe('rolling restart of catalog under load (real processes, Redis registry)
     }
     const http = await freePort();
     gateway = await new AppProcess('gateway', { ...env, GATEWAY_PORT: String(http) }, http).start();
-    await waitUntil('gateway ready', async () => (await fetch(`${gateway.url}/health/ready`)).status === 200, {
+    // only catalog runs here (no identity): wait for what this test uses, the product reads
+    await waitUntil('gateway serves products', async () => (await fetch(`${gateway.url}/v1/products?limit=1`)).status === 200, {
       timeoutMs: 15_000,
     });
   }, 120_000);
