@@ -61,4 +61,7 @@ module.exports = {
     },
   ],
   testTimeout: 60_000,
+  // Suites close what they open; but a test that fails half-way can leave a client behind, and
+  // that must fail the run, not hang CI until its time limit.
+  forceExit: true,
 };

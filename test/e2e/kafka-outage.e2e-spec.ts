@@ -80,7 +80,7 @@ describe('Kafka outage under a stream of catalog changes (real processes, privat
         const changed = await rpc.call(CatalogRpc.updateProduct, {
           id: product.id,
           productVersion: versions.get(product.id) ?? 1,
-          price: { amount: 100 + i, currency: 'EUR' },
+          price: { amount: 200 + i, currency: 'EUR' }, // never the creation price: each change is a real one
         });
         versions.set(product.id, changed.version);
         changes.get(product.id)?.push(changed.version);
@@ -138,8 +138,11 @@ async function readPriceChanges(brokers: string, ids: Set<string>, expected: num
       return Promise.resolve();
     },
   });
-  await waitUntil(`all ${expected} price changes are on Kafka (have ${count})`, () => count >= expected, { timeoutMs: 60_000 });
-  await sleep(500);
-  await consumer.disconnect();
-  return byProduct;
+  try {
+    await waitUntil(`all ${expected} price changes are on Kafka`, () => count >= expected, { timeoutMs: 60_000 });
+    await sleep(500);
+    return byProduct;
+  } finally {
+    await consumer.disconnect();
+  }
 }
