@@ -142,7 +142,12 @@ export class CatalogTopic {
         const [committed] = await this.admin.fetchOffsets({ groupId, topics: [this.topic] });
         const at = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
         // a group that started at the end commits nothing on a partition that got no message since
-        return [...target].every(([p, end]) => (at.get(p) ?? -1) >= end || ((at.get(p) ?? -1) < 0 && startedAt?.get(p) === end));
+        const behind = [...target].filter(
+          ([p, end]) => !((at.get(p) ?? -1) >= end || ((at.get(p) ?? -1) < 0 && startedAt?.get(p) === end)),
+        );
+        if (behind.length > 0)
+          throw new Error(`behind on ${behind.map(([p, end]) => `${p}: ${at.get(p) ?? -1}/${end}`).join(', ')}`);
+        return true;
       },
       { timeoutMs, intervalMs: 200 },
     );
