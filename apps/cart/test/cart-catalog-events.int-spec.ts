@@ -136,6 +136,21 @@ describe('cart lines follow catalog.events (real Redis, Kafka and catalog)', () 
     });
   });
 
+  it('applies a change consumed before the line was written (between catalog answering and the write)', async () => {
+    const erin = newUser();
+    const pen = await createProduct('Pen', 250);
+    // what the consumer records of a change it applies while no cart holds the product yet
+    await redis.hset(space.keys.product(pen.id), { version: String(pen.version + 1), amount: '275', currency: 'EUR' });
+    const cart = await sut.rpc.call(CartRpc.setItem, { productId: pen.id, quantity: 1 }, { actor: erin });
+    expect(lineOf(cart, pen)).toEqual(
+      expect.objectContaining({
+        unitPrice: { amount: 250, currency: 'EUR' },
+        priceChanged: true,
+        currentUnitPrice: { amount: 275, currency: 'EUR' },
+      }),
+    );
+  });
+
   it('gives the same carts when catalog events are delivered again, in order or not', async () => {
     await topic.waitUntilConsumed(sut.groupId, { startedAt });
     await waitUntil('the reader saw every event of our products', () => published.length >= 5);
