@@ -65,12 +65,15 @@ describe('cart lines follow catalog.events (real Redis, Kafka and catalog)', () 
   afterAll(async () => {
     await producer?.disconnect();
     await reader?.disconnect();
-    await topic?.close();
+    await sut?.close();
+    if (topic) {
+      await topic.deleteGroups([`cart.${space.consumerName}`, `cart.${space.consumerName}-replay`]);
+      await topic.close();
+    }
     if (redis) {
       await deleteKeys(redis, space.keys);
       redis.disconnect();
     }
-    await sut?.close();
     await catalog?.close();
   });
 

@@ -153,6 +153,11 @@ export class CatalogTopic {
     );
   }
 
+  /** Deletes consumer groups a suite made (once their members have left). */
+  async deleteGroups(groupIds: string[]): Promise<void> {
+    await this.admin.deleteGroups(groupIds).catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     await this.admin.disconnect();
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CartRpc, CatalogRpc, type Actor, type Product } from '@shopmesh/contracts';
 import type { Redis } from 'ioredis';
 import { startCatalog, type CatalogUnderTest } from '../../catalog/test/catalog-harness';
-import { deleteKeys, newCartSpace, startCart, testRedis, type CartUnderTest } from './cart-harness';
+import { CatalogTopic, deleteKeys, newCartSpace, startCart, testRedis, type CartUnderTest } from './cart-harness';
 
 const TTL = 600;
 
@@ -44,6 +44,9 @@ describe('cart over TCP (real Redis, Kafka and catalog)', () => {
       redis.disconnect();
     }
     await sut?.close();
+    const topic = await CatalogTopic.connect();
+    await topic.deleteGroups([`cart.${space.consumerName}`]);
+    await topic.close();
     await catalog?.close();
   });
 
