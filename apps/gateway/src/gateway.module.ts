@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { EdgeModule } from './edge/edge.module';
 import { edgeOptionsOf } from './edge/edge.env';
 import type { GatewayConfig } from './gateway.config';
+import { CartController } from './cart/cart.controller';
 import { ProductsController } from './products/products.controller';
 
 @Module({})
@@ -17,7 +18,7 @@ export class GatewayModule {
         EdgeModule.register(edgeOptionsOf(config.app, config.redisUrl ?? '')),
         AuthModule.register(config),
       ],
-      controllers: [ProductsController],
+      controllers: [ProductsController, CartController],
     };
   }
 }

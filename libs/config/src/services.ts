@@ -60,10 +60,17 @@ export const SERVICES = {
       CATALOG_PAGE_CACHE_TTL_SECONDS: env.int(0, 3600, 'seconds (0 turns page caching off)'),
     },
   },
+  cart: {
+    tcpPort: 4003,
+    httpPort: 9103,
+    uses: ['redis', 'kafka'],
+    calls: ['catalog'],
+    env: { CART_TTL_SECONDS: env.int(60, 90 * 86_400, 'seconds a cart is kept after its last use') },
+  },
   gateway: {
     httpPort: 3000,
     uses: ['redis'],
-    calls: ['identity', 'catalog'],
+    calls: ['identity', 'catalog', 'cart'],
     env: {
       ...accessTokenEnv,
       ...edgeEnv,

@@ -9,6 +9,7 @@ export { ActorSchema, ROLES, metaOfMessage, type Actor, type Role, type RpcMessa
 export { OpsRpc } from './ops/rpc';
 export * from './catalog/rpc';
 export * from './catalog/events';
+export * from './cart/rpc';
 export * from './identity/events';
 export * from './orders/events';
 export * from './inventory/events';
