@@ -102,7 +102,7 @@ describe('cart through the gateway (real processes)', () => {
 
   it('marks a line whose price changed in catalog, and clears the mark when the user puts it again', async () => {
     const token = await customer();
-    const product = products[2] as (typeof products)[0];
+    const product = products[2];
     await call('PUT', `/v1/cart/items/${product.id}`, token, { quantity: 1 });
     const current = (await (await call('GET', `/v1/products/${product.id}`)).json()) as typeof product;
     const newPrice = current.price.amount + 100;
