@@ -1,8 +1,9 @@
 import { createHmac, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AccessTokenIssuer, keyIdOf } from '@shopmesh/auth';
+import { AccessTokenIssuer, keyIdOf, loadSigningKeys } from '@shopmesh/auth';
 import { REPO_ROOT } from '@shopmesh/testing';
+import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import { startPlatform, type Platform } from './platform';
 
@@ -121,10 +122,17 @@ describe('auth through the gateway (real processes)', () => {
   describe('refuses access tokens that are not ours, with 401 AUTH.UNAUTHENTICATED', () => {
     let good: string;
     let claims: Record<string, unknown>;
-    const publicPem = () => readFileSync(resolve(REPO_ROOT, platform.env.JWT_PUBLIC_KEY_FILE), 'utf8');
+    const publicPem = () => readFileSync(resolve(REPO_ROOT, platform.env.JWT_PUBLIC_KEY_FILE ?? ''), 'utf8');
+    const ourKey = () => {
+      const keys = loadSigningKeys({
+        privateKeyPem: readFileSync(resolve(REPO_ROOT, platform.env.JWT_PRIVATE_KEY_FILE ?? ''), 'utf8'),
+        publicKeyPem: publicPem(),
+      });
+      return { privateKey: keys.privateKey as KeyObject, publicKey: keys.publicKey };
+    };
     const signWith = async (
       key: { privateKey: KeyObject; publicKey: KeyObject },
-      options: { ttlSeconds?: number; issuer?: string; audience?: string } = {},
+      options: { ttlSeconds?: number; issuer?: string; audience?: string; now?: () => number } = {},
     ) =>
       (
         await new AccessTokenIssuer(
@@ -133,6 +141,7 @@ describe('auth through the gateway (real processes)', () => {
             issuer: options.issuer ?? platform.env.JWT_ISSUER,
             audience: options.audience ?? platform.env.JWT_AUDIENCE,
             ttlSeconds: options.ttlSeconds,
+            now: options.now,
           },
         ).issue({ userId: claims.sub as string, role: 'admin', sessionId: claims.sid as string })
       ).token;
@@ -161,6 +170,24 @@ describe('auth through the gateway (real processes)', () => {
         },
       ],
       ['garbage', () => 'not.a.token'],
+      // signed with the platform's own private key, but off its rules:
+      ['expired', () => signWith(ourKey(), { ttlSeconds: 60, now: () => Date.now() - 3_600_000 })],
+      ['for another audience', () => signWith(ourKey(), { audience: 'someone-else' })],
+      ['from another issuer', () => signWith(ourKey(), { issuer: 'https://evil.example' })],
+      [
+        'without exp',
+        async () => {
+          const key = ourKey();
+          return new SignJWT({ role: 'admin', sid: claims.sid })
+            .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: keyIdOf(key.publicKey) })
+            .setSubject(claims.sub as string)
+            .setIssuer(platform.env.JWT_ISSUER ?? '')
+            .setAudience(platform.env.JWT_AUDIENCE ?? '')
+            .setJti(randomUUID())
+            .setIssuedAt()
+            .sign(key.privateKey);
+        },
+      ],
     ];
     it.each(cases)('%s', async (_name, make) => {
       const res = await json('GET', '/v1/me', undefined, await make());
@@ -170,6 +197,10 @@ describe('auth through the gateway (real processes)', () => {
         contentType: expect.stringMatching(/^application\/problem\+json/),
       });
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    });
+
+    it('(the control: a token minted the same way with our rules is accepted)', async () => {
+      expect((await json('GET', '/v1/me', undefined, await signWith(ourKey()))).status).toBe(200);
     });
 
     it('missing, and a valid token of a deleted user', async () => {

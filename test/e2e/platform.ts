@@ -13,7 +13,12 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(suite: string, overrides: Record<string, string> = {}): Promise<Platform> {
+export async function startPlatform(
+  suite: string,
+  overrides: Record<string, string> = {},
+  /** Variables of the gateway alone (a Redis behind a proxy the test controls, say). */
+  gatewayOverrides: Record<string, string> = {},
+): Promise<Platform> {
   const base = testEnv({ RPC_TIMEOUT_MS: '1500', HEALTH_CHECK_TIMEOUT_MS: '1000', SHUTDOWN_DRAIN_MS: '1000', ...overrides });
   const [catalogDb, identityDb] = await Promise.all([prepareCatalogDatabase(suite, base), prepareIdentityDatabase(suite, base)]);
   const ports: number[] = [];
@@ -44,7 +49,7 @@ export async function startPlatform(suite: string, overrides: Record<string, str
     new AppProcess('identity', env, idOps).start(),
     new AppProcess('cart', env, cartOps).start(),
   ]);
-  const gateway = await new AppProcess('gateway', env, http).start();
+  const gateway = await new AppProcess('gateway', { ...env, ...gatewayOverrides }, http).start();
   await waitUntil('the gateway is ready', async () => (await fetch(`${gateway.url}/health/ready`)).status === 200, {
     timeoutMs: 30_000,
   });

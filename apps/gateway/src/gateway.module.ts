@@ -14,7 +14,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        ServiceKitModule.forService(config, { logDestination }),
+        // Redis only holds rate limits, which fail open for reads: without it the gateway still serves (degraded)
+        ServiceKitModule.forService(config, { redisOptional: true, logDestination }),
         EdgeModule.register(edgeOptionsOf(config.app, config.redisUrl ?? '')),
         AuthModule.register(config),
       ],
