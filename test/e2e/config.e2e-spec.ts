@@ -25,4 +25,12 @@ describe('start-up configuration (real processes)', () => {
       'Invalid configuration: RPC_TIMEOUT_MS: expected a duration in milliseconds (50-60000), got "soon"',
     );
   });
+
+  it.each(['gateway', 'identity'])('%s stops with one clear line when an access-token key file is missing', (app) => {
+    const result = run(app, { ...testEnv(), JWT_PUBLIC_KEY_FILE: '/nonexistent/jwt-public.pem' });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'Invalid configuration: JWT_PUBLIC_KEY_FILE: cannot read /nonexistent/jwt-public.pem (ENOENT); npm run up generates development keys',
+    );
+  });
 });

@@ -25,7 +25,6 @@ import { EdgeModule } from '../src/edge/edge.module';
 import { POLICY_BEHAVIOUR } from '../src/edge/rate-limit/rate-limit-policy';
 import { RateLimit } from '../src/edge/rate-limit/rate-limit.decorator';
 import { setupOpenApi } from '../src/openapi/setup-openapi';
-import { StallingProxy } from './stalling-proxy';
 
 /** Stands in for the access-token guard: the user named by a test header. */
 class TestUserGuard implements CanActivate {
@@ -128,7 +127,7 @@ describe('gateway edge (real Redis)', () => {
   const keyPrefix = `test:edge:${randomUUID()}`;
   let redis: Redis;
   let proxy: TcpProxy;
-  let stallingProxy: StallingProxy;
+  let stallingProxy: TcpProxy;
   let direct: INestApplication;
   let stalling: INestApplication;
   let behindProxy: INestApplication;
@@ -139,7 +138,7 @@ describe('gateway edge (real Redis)', () => {
     redis = new Redis(redisUrl.toString());
     proxy = new TcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379));
     const proxiedRedisUrl = `redis://127.0.0.1:${await proxy.start()}`;
-    stallingProxy = new StallingProxy(redisUrl.hostname, Number(redisUrl.port || 6379));
+    stallingProxy = new TcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379));
     const stallingRedisUrl = `redis://127.0.0.1:${await stallingProxy.start()}`;
     direct = await startEdgeApp(edgeOptions(proxiedRedisUrl, `${keyPrefix}:direct`, {}));
     behindProxy = await startEdgeApp(edgeOptions(proxiedRedisUrl, `${keyPrefix}:proxied`, { trustedProxyHops: 1 }));
@@ -273,7 +272,7 @@ describe('gateway edge (real Redis)', () => {
   describe('when Redis fails', () => {
     afterEach(() => {
       proxy.heal();
-      stallingProxy.resume();
+      stallingProxy.heal();
     });
 
     it.each([
@@ -309,7 +308,7 @@ describe('gateway edge (real Redis)', () => {
     it('counts again once a stalled Redis answers', async () => {
       stallingProxy.stall();
       expect((await api(stalling).post('/t/login').send({})).status).toBe(503);
-      stallingProxy.resume();
+      stallingProxy.heal();
       const res = await waitUntil('login is counted again', async () => {
         const r = await api(stalling).post('/t/login').send({});
         return r.status === 200 && r;

@@ -8,12 +8,10 @@ import type { IdentityConfig } from './identity.config';
 @Module({})
 export class IdentityModule {
   static forRoot(config: IdentityConfig, logDestination?: DestinationStream): DynamicModule {
+    const accounts = AccountsModule.register(config); // first: it reads the key files, a likely mistake to report
     return {
       module: IdentityModule,
-      imports: [
-        ServiceKitModule.forService(config, { database: identitySchema, logDestination }),
-        AccountsModule.register(config),
-      ],
+      imports: [ServiceKitModule.forService(config, { database: identitySchema, logDestination }), accounts],
     };
   }
 }

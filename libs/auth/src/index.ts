@@ -20,3 +20,4 @@ export {
 export { jwksOf, type PublicJwk } from './jwks';
 export { loadSigningKeys, keyIdOf, type SigningKeys } from './signing-keys';
 export { generateDevKeyPair, DEV_PRIVATE_KEY_FILE, DEV_PUBLIC_KEY_FILE } from './dev-key-pair';
+export { loadSigningKeyFiles } from './key-files';

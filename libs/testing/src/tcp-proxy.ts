@@ -7,8 +7,10 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private readonly pairs = new Set<[Socket, Socket]>();
   private isCut = false;
   private isBlackhole = false;
+  private isStalled = false;
 
   constructor(
     private readonly targetHost: string,
@@ -42,9 +44,28 @@ export class TcpProxy {
     this.isBlackhole = true;
   }
 
+  /**
+   * Holds every byte on the open connections (a peer that hangs mid-connection: connected, then
+   * silent), unlike `blackhole()`, which drops them; `heal()` delivers what was held, in order.
+   */
+  stall(): void {
+    if (this.isStalled) return;
+    this.isStalled = true;
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream).pause();
+      upstream.unpipe(client).pause();
+    }
+  }
+
   heal(): void {
     this.isCut = false;
     this.isBlackhole = false;
+    if (!this.isStalled) return; // piping twice would send every byte twice
+    this.isStalled = false;
+    for (const [client, upstream] of this.pairs) {
+      client.pipe(upstream);
+      upstream.pipe(client);
+    }
   }
 
   async stop(): Promise<void> {
@@ -64,15 +85,19 @@ export class TcpProxy {
       return;
     }
     const upstream = connect(this.targetPort, this.targetHost);
+    const pair: [Socket, Socket] = [client, upstream];
     this.sockets.add(client).add(upstream);
+    this.pairs.add(pair);
     const close = (): void => {
       client.destroy();
       upstream.destroy();
       this.sockets.delete(client);
       this.sockets.delete(upstream);
+      this.pairs.delete(pair);
     };
     client.on('error', close).on('close', close);
     upstream.on('error', close).on('close', close);
-    client.pipe(upstream).pipe(client);
+    if (this.isStalled) client.pause();
+    else client.pipe(upstream).pipe(client);
   }
 }

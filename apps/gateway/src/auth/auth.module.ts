@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { AccessTokenVerifier, jwksOf, loadSigningKeys } from '@shopmesh/auth';
-import { ConfigError } from '@shopmesh/config';
+import { AccessTokenVerifier, jwksOf, loadSigningKeyFiles } from '@shopmesh/auth';
 import { rpcClientToken, type RpcClient } from '@shopmesh/rpc';
 import type { GatewayConfig } from '../gateway.config';
 import { AccessTokenGuard } from './access-token.guard';
@@ -10,22 +8,11 @@ import { AuthController } from './auth.controller';
 import { JWKS, JwksController } from './jwks.controller';
 import { SessionCheck } from './session-check';
 
-function publicKeyPem(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new ConfigError(
-      `Invalid configuration: JWT_PUBLIC_KEY_FILE: cannot read ${path} (${code}); npm run up generates development keys`,
-    );
-  }
-}
-
 /** Access tokens at the edge: verified locally with the public key; the guard is global. */
 @Module({})
 export class AuthModule {
   static register(config: GatewayConfig): DynamicModule {
-    const keys = loadSigningKeys({ publicKeyPem: publicKeyPem(config.app.JWT_PUBLIC_KEY_FILE) });
+    const keys = loadSigningKeyFiles({ publicKeyFile: config.app.JWT_PUBLIC_KEY_FILE });
     return {
       module: AuthModule,
       controllers: [AuthController, JwksController],
