@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { TcpProxy, testEnv, waitUntil } from '@shopmesh/testing';
 import { startPlatform, type Platform } from './platform';
 
@@ -27,6 +28,25 @@ describe('gateway without its Redis (real processes, Redis behind a proxy)', () 
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: platform.env.ADMIN_EMAIL, password: platform.env.ADMIN_PASSWORD }),
     });
+
+  it('(with Redis up) stops trusting a session at once on logout, although it caches open sessions (SESSION_CHECK_CACHE_MS 2000)', async () => {
+    const post = (path: string, body: unknown, token?: string) =>
+      fetch(`${platform.api}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+    const email = `logout-${randomUUID()}@example.com`;
+    await post('/v1/auth/register', { email, password: 'correct horse battery', name: 'L' });
+    const tokens = (await (await post('/v1/auth/login', { email, password: 'correct horse battery' })).json()) as {
+      accessToken: string;
+      refreshToken: string;
+    };
+    const me = () => fetch(`${platform.api}/v1/me`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+    expect((await me()).status).toBe(200);
+    expect((await post('/v1/auth/logout', { refreshToken: tokens.refreshToken }, tokens.accessToken)).status).toBe(204);
+    expect((await me()).status).toBe(401);
+  });
 
   it('serves reads, refuses login with 503 RATE_LIMIT.UNAVAILABLE, and recovers', async () => {
     expect((await login()).status).toBe(200);

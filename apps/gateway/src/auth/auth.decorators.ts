@@ -16,5 +16,5 @@ export const Authenticated = (role?: Role): MethodDecorator & ClassDecorator =>
     SetMetadata(AUTHENTICATED_ROUTE, true),
     SetMetadata(REQUIRED_ROLE, role),
     ApiBearerAuth(),
-    ApiProblemResponses(...(role ? [401, 403] : [401])),
+    ApiProblemResponses('AUTH.UNAUTHENTICATED', ...(role ? (['AUTH.FORBIDDEN'] as const) : [])),
   );

@@ -17,3 +17,10 @@ export const CurrentActor = createParamDecorator((_: unknown, context: Execution
   if (!user) throw new AppError('AUTH.UNAUTHENTICATED', 'A valid access token is required');
   return { userId: user.id, role: user.role };
 });
+
+/** The verified user of the request, with its session. */
+export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): AuthenticatedUser => {
+  const user = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
+  if (!user) throw new AppError('AUTH.UNAUTHENTICATED', 'A valid access token is required');
+  return user;
+});

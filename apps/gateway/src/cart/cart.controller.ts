@@ -14,7 +14,7 @@ import { InjectRpcClient, type RpcClient } from '@shopmesh/rpc';
 import { Authenticated } from '../auth/auth.decorators';
 import { CurrentActor } from '../auth/authenticated-user';
 import { RateLimit } from '../edge/rate-limit/rate-limit.decorator';
-import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
+import { ApiProblemResponses, BODY_PROBLEMS, UPSTREAM_PROBLEMS } from '../openapi/api-problem-responses.decorator';
 
 /** The caller's cart: the user always comes from the access token, prices always from catalog. */
 @ApiTags('cart')
@@ -27,7 +27,7 @@ export class CartController {
   @RateLimit('read')
   @ApiOperation({ summary: "The caller's cart; `total` uses the prices the items were added at (see `basis`)" })
   @ApiOkResponse({ standardSchema: CartSchema })
-  @ApiProblemResponses(429, 503)
+  @ApiProblemResponses('RATE_LIMIT.EXCEEDED', ...UPSTREAM_PROBLEMS)
   get(@CurrentActor() actor: Actor): Promise<Cart> {
     return this.cart.call(CartRpc.get, {}, { actor, hashKey: actor.userId });
   }
@@ -38,7 +38,15 @@ export class CartController {
     summary: 'Put a product in the cart with this quantity (1-99), or change its quantity; takes the current price from catalog',
   })
   @ApiOkResponse({ standardSchema: CartSchema })
-  @ApiProblemResponses(400, 409, 413, 415, 429, 503)
+  @ApiProblemResponses(
+    ...BODY_PROBLEMS,
+    'CART.PRODUCT_UNAVAILABLE',
+    'CART.TOO_MANY_LINES',
+    'CART.CURRENCY_MISMATCH',
+    'CART.TOTAL_TOO_LARGE',
+    'RATE_LIMIT.EXCEEDED',
+    ...UPSTREAM_PROBLEMS,
+  )
   setItem(
     @CurrentActor() actor: Actor,
     @Param({ schema: CartItemParamsSchema }) { productId }: CartItemParams,
@@ -51,7 +59,7 @@ export class CartController {
   @RateLimit('write')
   @ApiOperation({ summary: 'Take a product out of the cart (no error if it is not in it)' })
   @ApiOkResponse({ standardSchema: CartSchema })
-  @ApiProblemResponses(400, 429, 503)
+  @ApiProblemResponses('VALIDATION.FAILED', 'RATE_LIMIT.EXCEEDED', ...UPSTREAM_PROBLEMS)
   removeItem(@CurrentActor() actor: Actor, @Param({ schema: CartItemParamsSchema }) params: CartItemParams): Promise<Cart> {
     return this.cart.call(CartRpc.removeItem, params, { actor, hashKey: actor.userId });
   }
@@ -60,7 +68,7 @@ export class CartController {
   @RateLimit('write')
   @ApiOperation({ summary: 'Empty the cart' })
   @ApiOkResponse({ standardSchema: CartSchema })
-  @ApiProblemResponses(429, 503)
+  @ApiProblemResponses('RATE_LIMIT.EXCEEDED', ...UPSTREAM_PROBLEMS)
   clear(@CurrentActor() actor: Actor): Promise<Cart> {
     return this.cart.call(CartRpc.clear, {}, { actor, hashKey: actor.userId });
   }

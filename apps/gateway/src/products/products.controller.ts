@@ -18,7 +18,7 @@ import {
 import { InjectRpcClient, type RpcClient } from '@shopmesh/rpc';
 import { Authenticated, Public } from '../auth/auth.decorators';
 import { RateLimit } from '../edge/rate-limit/rate-limit.decorator';
-import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
+import { ApiProblemResponses, BODY_PROBLEMS, UPSTREAM_PROBLEMS } from '../openapi/api-problem-responses.decorator';
 
 @ApiTags('products')
 @Controller('v1/products')
@@ -30,7 +30,7 @@ export class ProductsController {
   @RateLimit('read')
   @ApiOperation({ summary: 'A page of active products, newest first; `query` searches name, category and description' })
   @ApiOkResponse({ standardSchema: ProductPageSchema })
-  @ApiProblemResponses(400, 429, 503)
+  @ApiProblemResponses('VALIDATION.FAILED', 'RATE_LIMIT.EXCEEDED', ...UPSTREAM_PROBLEMS)
   list(@Query({ schema: ListProductsQuerySchema }) query: ListProductsQuery): Promise<ProductPage> {
     return this.catalog.call(CatalogRpc.listProducts, query);
   }
@@ -40,7 +40,7 @@ export class ProductsController {
   @RateLimit('read')
   @ApiOperation({ summary: 'One product' })
   @ApiOkResponse({ standardSchema: ProductSchema })
-  @ApiProblemResponses(400, 404, 429, 503)
+  @ApiProblemResponses('VALIDATION.FAILED', 'CATALOG.PRODUCT_NOT_FOUND', 'RATE_LIMIT.EXCEEDED', ...UPSTREAM_PROBLEMS)
   get(@Param({ schema: ProductIdParamsSchema }) params: ProductIdParams): Promise<Product> {
     return this.catalog.call(CatalogRpc.getProduct, params);
   }
@@ -50,7 +50,7 @@ export class ProductsController {
   @RateLimit('write')
   @ApiOperation({ summary: 'Add a product (admin)' })
   @ApiCreatedResponse({ standardSchema: ProductSchema })
-  @ApiProblemResponses(400, 409, 413, 415, 429, 503)
+  @ApiProblemResponses(...BODY_PROBLEMS, 'CATALOG.SKU_TAKEN', 'RATE_LIMIT.EXCEEDED', ...UPSTREAM_PROBLEMS)
   create(@Body({ schema: CreateProductSchema }) body: CreateProduct): Promise<Product> {
     return this.catalog.call(CatalogRpc.createProduct, body);
   }
@@ -62,7 +62,13 @@ export class ProductsController {
     summary: 'Change a product read at `productVersion` (admin); 409 CATALOG.VERSION_CONFLICT if it changed since',
   })
   @ApiOkResponse({ standardSchema: ProductSchema })
-  @ApiProblemResponses(400, 404, 409, 413, 415, 429, 503)
+  @ApiProblemResponses(
+    ...BODY_PROBLEMS,
+    'CATALOG.PRODUCT_NOT_FOUND',
+    'CATALOG.VERSION_CONFLICT',
+    'RATE_LIMIT.EXCEEDED',
+    ...UPSTREAM_PROBLEMS,
+  )
   update(
     @Param({ schema: ProductIdParamsSchema }) { id }: ProductIdParams,
     @Body({ schema: UpdateProductBodySchema }) body: UpdateProductBody,
@@ -75,7 +81,7 @@ export class ProductsController {
   @RateLimit('write')
   @ApiOperation({ summary: 'Withdraw a product from sale (admin); it stays readable by id with `active: false`' })
   @ApiOkResponse({ standardSchema: ProductSchema })
-  @ApiProblemResponses(400, 404, 429, 503)
+  @ApiProblemResponses('VALIDATION.FAILED', 'CATALOG.PRODUCT_NOT_FOUND', 'RATE_LIMIT.EXCEEDED', ...UPSTREAM_PROBLEMS)
   deactivate(@Param({ schema: ProductIdParamsSchema }) params: ProductIdParams): Promise<Product> {
     return this.catalog.call(CatalogRpc.deactivateProduct, params);
   }
