@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { generateDevKeyPair } from '@shopmesh/auth';
 import { readEnvFile } from '@shopmesh/config';
@@ -40,14 +40,29 @@ function dotEnv(): Record<string, string> {
   return { ...fromFile, ...fromProcess };
 }
 
+/**
+ * `.env` from `.env.example` on the first run; later, variables added to `.env.example` since
+ * (a new app, a new setting) are appended to `.env` with their defaults, so an older `.env` keeps working.
+ */
+function prepareDotEnv(): void {
+  const [example, dotEnvFile] = [resolve(REPO_ROOT, '.env.example'), resolve(REPO_ROOT, '.env')];
+  if (!existsSync(dotEnvFile)) {
+    copyFileSync(example, dotEnvFile);
+    say('.env created from .env.example (development defaults)');
+    return;
+  }
+  const have = readEnvFile(dotEnvFile);
+  const missing = Object.entries(readEnvFile(example)).filter(([name]) => !(name in have));
+  if (missing.length === 0) return;
+  appendFileSync(dotEnvFile, `\n# added by npm run up from .env.example\n${missing.map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
+  say(`.env: added ${missing.map(([k]) => k).join(', ')} from .env.example`);
+}
+
 /** `npm run up [-- --scale <app>=N]`: infrastructure, build, migrations, demo data, every app; then where to look. */
 async function up(args: readonly string[]): Promise<void> {
   const started = Date.now();
   const scale = parseScale(args);
-  if (!existsSync(resolve(REPO_ROOT, '.env'))) {
-    copyFileSync(resolve(REPO_ROOT, '.env.example'), resolve(REPO_ROOT, '.env'));
-    say('.env created from .env.example (development defaults)');
-  }
+  prepareDotEnv();
   await infraUp();
   if (generateDevKeyPair(resolve(REPO_ROOT, '.data/keys')).created) say('development access-token keys created in .data/keys');
   say('building…');

@@ -143,7 +143,8 @@ function generate(): DemoProduct[] {
       const features = first === second ? first : `${first}, ${second}`;
       const index = products.length + 1;
       products.push({
-        id: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+        // 9000: not the 8000 ids of the 25 products earlier versions seeded, which a development database may still hold
+        id: `00000000-0000-4000-9000-${String(index).padStart(12, '0')}`,
         sku: `${spec.skuPrefix}-${String(n + 1).padStart(4, '0')}`,
         name,
         description: `${item} by ${brand}: ${features}.`,
