@@ -1,6 +1,9 @@
+const STEP_TIMEOUT_MS = 45_000;
+
 /**
  * What a benchmark must undo (processes, databases, files), undone in reverse order once: when it
- * ends, when it fails, and on Ctrl-C or SIGTERM (then the process exits 130 or 143).
+ * ends, when it fails, and on Ctrl-C or SIGTERM (then the process exits 130 or 143). A step that
+ * hangs is given up after 45 s, so the others still run.
  */
 export class Teardown {
   private readonly steps: Array<{ label: string; undo: () => unknown }> = [];
@@ -13,10 +16,18 @@ export class Teardown {
   run(): Promise<void> {
     this.running ??= (async () => {
       for (let step = this.steps.pop(); step; step = this.steps.pop()) {
+        let timer: NodeJS.Timeout | undefined;
         try {
-          await step.undo();
+          await Promise.race([
+            Promise.resolve().then(step.undo),
+            new Promise((_, fail) => {
+              timer = setTimeout(() => fail(new Error(`still running after ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
+            }),
+          ]);
         } catch (error) {
           process.stderr.write(`cleanup: ${step.label} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        } finally {
+          clearTimeout(timer);
         }
       }
     })();
