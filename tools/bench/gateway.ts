@@ -11,7 +11,8 @@
  * Loads: open loop at `BENCH_RATES` (default 500,1500 req/s) and closed loop at saturation
  * (`BENCH_CONNECTIONS`, default 32), each for `BENCH_SECONDS` (default 10) after an untimed warm-up.
  * `BENCH_BUILD=0` skips `nest build`; `BENCH_CPU_PROFILE=1` (or a directory to keep it in) only runs
- * the saturation loads against a gateway under `--cpu-prof` and prints where its time goes.
+ * the saturation loads against a gateway under `--cpu-prof` and prints where its time goes
+ * (`gateway-ablation.ts` measures the same by switching edge features off one at a time).
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -40,12 +41,15 @@ const PASSWORD = 'correct horse battery staple';
 
 interface Load {
   label: string;
+  /** Requests per second offered (open loop); undefined at saturation. */
+  rate?: number;
   run: (target: HttpTarget) => Promise<LoadResult>;
 }
 
+const SATURATION = `saturation (${CONNECTIONS} conn.)`;
 const LOADS: Load[] = [
-  ...RATES.map((rate) => ({ label: `${rate}/s`, run: (t: HttpTarget) => openLoop(t, rate, SECONDS) })),
-  { label: `saturation (${CONNECTIONS} conn.)`, run: (t: HttpTarget) => closedLoop(t, CONNECTIONS, SECONDS) },
+  ...RATES.map((rate) => ({ label: `${rate}/s`, rate, run: (t: HttpTarget) => openLoop(t, rate, SECONDS) })),
+  { label: SATURATION, run: (t: HttpTarget) => closedLoop(t, CONNECTIONS, SECONDS) },
 ];
 
 interface Target {
@@ -58,6 +62,7 @@ interface Target {
 interface Row {
   route: string;
   load: string;
+  rate?: number;
   target: string;
   result: LoadResult;
   /** CPU µs of the edge process (gateway or bare app) per request answered. */
@@ -73,25 +78,41 @@ async function measure(route: string, path: string, target: Target, load: Load):
   const cpuBefore = processCpuMs(pid);
   const result = await load.run({ url: `${target.base}${path}`, headers: target.headers });
   const cpuMs = processCpuMs(pid) - cpuBefore;
-  return { route, load: load.label, target: target.name, result, cpuUs: (1000 * cpuMs) / (result.ok + result.non2xx) };
+  const cpuUs = (1000 * cpuMs) / (result.ok + result.non2xx);
+  return { route, load: load.label, rate: load.rate, target: target.name, result, cpuUs };
 }
 
 async function warmUp(path: string, target: Target): Promise<void> {
   await closedLoop({ url: `${target.base}${path}`, headers: target.headers }, 8, WARMUP_SECONDS);
 }
 
-/** One table: each group's first row is its baseline, the ratios of the others are against it. */
+const failures = (x: LoadResult): string =>
+  x.errors + x.non2xx === 0
+    ? '0'
+    : Object.entries(x.failures)
+        .map(([what, n]) => `${what} ×${n}`)
+        .join(', ');
+
+/**
+ * One table: each group's first row is its baseline, the ratios of the others are against it.
+ * "Utilisation" is the offered rate over the same target's saturation throughput on that route
+ * (this run): open-loop latency depends on it, and past ~0.8 it is mostly queueing.
+ */
 function httpTable(groups: Row[][]): string {
+  const all = groups.flat();
+  const capacity = (r: Row): number =>
+    all.find((s) => s.route === r.route && s.target === r.target && s.load === SATURATION)?.result.rps ?? Number.NaN;
   const lines = [
-    '| route | load | target | req/s | p50 ms | p99 ms | errors / non-2xx | edge CPU µs/req | req/s ratio | p50 ratio | p99 ratio | CPU ratio |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| route | load | target | utilisation | req/s | p50 ms | p99 ms | failed | edge CPU µs/req | req/s ratio | p50 ratio | p99 ratio | CPU ratio |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const [base, ...others] of groups) {
     if (!base) continue;
     for (const r of [base, ...others]) {
       const x = r.result;
+      const utilisation = r.rate === undefined ? '1' : fmt(r.rate / capacity(r), 2);
       lines.push(
-        `| ${r.route} | ${r.load} | ${r.target} | ${fmt(x.rps, 0)} | ${fmt(x.p50, 2)} | ${fmt(x.p99, 2)} | ${x.errors} / ${x.non2xx} | ${fmt(r.cpuUs, 0)} | ${fmt(x.rps / base.result.rps, 2)} | ${fmt(x.p50 / base.result.p50, 2)} | ${fmt(x.p99 / base.result.p99, 2)} | ${fmt(r.cpuUs / base.cpuUs, 2)} |`,
+        `| ${r.route} | ${r.load} | ${r.target} | ${utilisation} | ${fmt(x.rps, 0)} | ${fmt(x.p50, 2)} | ${fmt(x.p99, 2)} | ${failures(x)} | ${fmt(r.cpuUs, 0)} | ${fmt(x.rps / base.result.rps, 2)} | ${fmt(x.p50 / base.result.p50, 2)} | ${fmt(x.p99 / base.result.p99, 2)} | ${fmt(r.cpuUs / base.cpuUs, 2)} |`,
       );
     }
   }

@@ -28,18 +28,46 @@ export interface LoadResult {
   ok: number;
   non2xx: number;
   errors: number;
+  /** Non-2xx status codes and request errors (`ECONNRESET`, `timeout`…), with their counts. */
+  failures: Record<string, number>;
   seconds: number;
 }
 
-const summarize = (latencies: number[], non2xx: number, errors: number, seconds: number): LoadResult => ({
-  rps: latencies.length / seconds,
-  p50: percentile(latencies, 50),
-  p99: percentile(latencies, 99),
-  ok: latencies.length,
-  non2xx,
-  errors,
-  seconds,
-});
+class Outcomes {
+  readonly latencies: number[] = [];
+  readonly failures: Record<string, number> = {};
+  non2xx = 0;
+  errors = 0;
+
+  response(status: number, latencyMs: number): void {
+    if (status >= 200 && status < 300) this.latencies.push(latencyMs);
+    else {
+      this.non2xx += 1;
+      this.failures[String(status)] = (this.failures[String(status)] ?? 0) + 1;
+    }
+  }
+
+  error(error: unknown): void {
+    this.errors += 1;
+    const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+    const key = typeof code === 'string' ? code : typeof message === 'string' ? message : 'error';
+    this.failures[key] = (this.failures[key] ?? 0) + 1;
+  }
+
+  result(seconds: number): LoadResult {
+    const { latencies, non2xx, errors, failures } = this;
+    return {
+      rps: latencies.length / seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      ok: latencies.length,
+      non2xx,
+      errors,
+      failures,
+      seconds,
+    };
+  }
+}
 
 /**
  * `rate` requests per second for `seconds`, on keep-alive connections (as many as needed, up to 512;
@@ -47,24 +75,20 @@ const summarize = (latencies: number[], non2xx: number, errors: number, seconds:
  */
 export async function openLoop(target: HttpTarget, rate: number, seconds: number): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-  const latencies: number[] = [];
-  let non2xx = 0;
-  let errors = 0;
+  const outcomes = new Outcomes();
   const one = (): Promise<void> =>
     new Promise((done) => {
       const sent = performance.now();
       const req = request(target.url, { agent, headers: target.headers, timeout: 10_000 }, (res) => {
         res.resume();
         res.once('end', () => {
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) latencies.push(performance.now() - sent);
-          else non2xx += 1;
+          outcomes.response(res.statusCode ?? 0, performance.now() - sent);
           done();
         });
       });
-      req.once('timeout', () => req.destroy(new Error('timed out')));
-      req.once('error', () => {
-        errors += 1;
+      req.once('timeout', () => req.destroy(new Error('timeout')));
+      req.once('error', (error) => {
+        outcomes.error(error);
         done();
       });
       req.end();
@@ -80,21 +104,18 @@ export async function openLoop(target: HttpTarget, rate: number, seconds: number
   await Promise.all(pending);
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
-  return summarize(latencies, non2xx, errors, elapsed);
+  return outcomes.result(elapsed);
 }
 
 /** As many requests as `connections` keep-alive connections can carry, for `seconds` (autocannon). */
 export function closedLoop(target: HttpTarget, connections: number, seconds: number): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let non2xx = 0;
+  const outcomes = new Outcomes();
   return new Promise((resolve, reject) => {
     const instance = autocannon({ url: target.url, headers: target.headers, connections, duration: seconds }, (error, result) => {
       if (error) reject(error instanceof Error ? error : new Error(String(error)));
-      else resolve(summarize(latencies, non2xx, result.errors, result.duration));
+      else resolve(outcomes.result(result.duration));
     });
-    instance.on('response', (_client, status, _bytes, responseTime) => {
-      if (status >= 200 && status < 300) latencies.push(responseTime);
-      else non2xx += 1;
-    });
+    instance.on('response', (_client, status, _bytes, responseTime) => outcomes.response(status, responseTime));
+    instance.on('reqError', (error) => outcomes.error(error));
   });
 }
