@@ -229,7 +229,7 @@ async function benchmark(platform: GatewayPlatform): Promise<string> {
 }
 
 /** Saturation only, against a gateway under `--cpu-prof`: where its CPU time goes. */
-async function profile(teardown: Teardown, dir: string): Promise<string> {
+async function profile(teardown: Teardown, dir: string, keepProfile: boolean): Promise<string> {
   const platform = await startGatewayPlatform(teardown, {
     gatewayNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
   });
@@ -246,7 +246,7 @@ async function profile(teardown: Teardown, dir: string): Promise<string> {
   return [
     `### Gateway CPU profile (saturation, ${CONNECTIONS} connections, ${SECONDS} s per route, start-up included)`,
     httpTable(rows),
-    `profile: ${join(dir, file)}`,
+    keepProfile ? `profile: ${join(dir, file)}` : 'profile deleted (BENCH_CPU_PROFILE=<directory> keeps it)',
     profileTables(summarizeProfile(join(dir, file))),
   ].join('\n\n');
 }
@@ -268,7 +268,7 @@ async function main(): Promise<void> {
       const dir = keep ? resolve(CPU_PROFILE) : mkdtempSync(join(tmpdir(), 'shopmesh-bench-profile-'));
       mkdirSync(dir, { recursive: true });
       if (!keep) teardown.add('remove the CPU profile', () => rmSync(dir, { recursive: true, force: true }));
-      report = await profile(teardown, dir);
+      report = await profile(teardown, dir, keep);
     } else {
       say('starting catalog, identity and the gateway on fresh test databases…');
       report = await benchmark(await startGatewayPlatform(teardown));
