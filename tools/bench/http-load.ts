@@ -39,11 +39,13 @@ class Outcomes {
   non2xx = 0;
   errors = 0;
 
-  response(status: number, latencyMs: number): void {
+  /** `code`: the problem+json code of a refusal, when the body was read. */
+  response(status: number, latencyMs: number, code?: string): void {
     if (status >= 200 && status < 300) this.latencies.push(latencyMs);
     else {
       this.non2xx += 1;
-      this.failures[String(status)] = (this.failures[String(status)] ?? 0) + 1;
+      const key = code ? `${status} ${code}` : String(status);
+      this.failures[key] = (this.failures[key] ?? 0) + 1;
     }
   }
 
@@ -69,6 +71,16 @@ class Outcomes {
   }
 }
 
+const problemCode = (body: Buffer[]): string | undefined => {
+  if (body.length === 0) return undefined;
+  try {
+    const { code } = JSON.parse(Buffer.concat(body).toString()) as { code?: unknown };
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * `rate` requests per second for `seconds`, on keep-alive connections (as many as needed, up to 512;
  * past that, requests wait for a connection and the wait counts in their latency).
@@ -80,9 +92,12 @@ export async function openLoop(target: HttpTarget, rate: number, seconds: number
     new Promise((done) => {
       const sent = performance.now();
       const req = request(target.url, { agent, headers: target.headers, timeout: 10_000 }, (res) => {
-        res.resume();
+        const status = res.statusCode ?? 0;
+        const body: Buffer[] = [];
+        if (status >= 200 && status < 300) res.resume();
+        else res.on('data', (chunk: Buffer) => body.push(chunk));
         res.once('end', () => {
-          outcomes.response(res.statusCode ?? 0, performance.now() - sent);
+          outcomes.response(status, performance.now() - sent, problemCode(body));
           done();
         });
       });
