@@ -18,6 +18,8 @@ export class AppProcess {
     readonly env: Record<string, string>,
     /** The app's HTTP port (ops port, or the gateway's API port). */
     readonly httpPort: number,
+    /** Options of `node` itself (`--cpu-prof`, which NODE_OPTIONS does not allow). */
+    readonly nodeArgs: readonly string[] = [],
   ) {
     const dir = resolve(REPO_ROOT, '.run/test-logs');
     mkdirSync(dir, { recursive: true });
@@ -28,13 +30,18 @@ export class AppProcess {
     return `http://127.0.0.1:${this.httpPort}`;
   }
 
+  /** The process id while it runs (benchmarks read its CPU time from it). */
+  get pid(): number | undefined {
+    return this.child?.exitCode === null ? this.child.pid : undefined;
+  }
+
   /** Starts the process and resolves once `/health/live` answers. */
   async start(): Promise<this> {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
       throw new Error(`${this.app} is already running (pid ${this.child.pid})`);
     }
     const out = createWriteStream(this.logFile, { flags: 'a' });
-    const child = spawn(process.execPath, [resolve(REPO_ROOT, `dist/apps/${this.app}/src/main.js`)], {
+    const child = spawn(process.execPath, [...this.nodeArgs, resolve(REPO_ROOT, `dist/apps/${this.app}/src/main.js`)], {
       env: { PATH: process.env.PATH ?? '', ...this.env },
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
