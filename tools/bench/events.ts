@@ -20,6 +20,7 @@ import {
 } from '@shopmesh/messaging';
 import { loadInfraConfig } from '../infra/infra-config';
 import { perSecond, summarize, type RunResult } from './stats';
+import { runBench } from './run-bench';
 
 const RATES = (process.env.BENCH_RATES ?? '200,1000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -278,10 +279,4 @@ for (const [signal, code] of [
   });
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

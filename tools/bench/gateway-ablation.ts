@@ -17,6 +17,7 @@ import { startGatewayPlatform } from './gateway-platform';
 import { closedLoop } from './http-load';
 import { processCpuMs } from './process-cpu';
 import { Teardown } from './teardown';
+import { runBench } from './run-bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -175,10 +176,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

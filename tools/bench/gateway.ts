@@ -29,6 +29,7 @@ import { closedLoop, openLoop, type HttpTarget, type LoadResult } from './http-l
 import { argon2Verifies, loginsThroughGateway, type CallsResult } from './logins';
 import { processCpuMs } from './process-cpu';
 import { Teardown } from './teardown';
+import { runBench } from './run-bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATES = (process.env.BENCH_RATES ?? '500,1500').split(',').map(Number);
@@ -283,10 +284,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -14,6 +14,7 @@ import { freePort } from '@shopmesh/testing';
 import { ServiceBroker } from 'moleculer';
 import { firstValueFrom } from 'rxjs';
 import { percentile } from './stats';
+import { runBench } from './run-bench';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -113,10 +114,4 @@ async function main(): Promise<void> {
   servers.stop();
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

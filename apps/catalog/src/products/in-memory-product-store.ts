@@ -82,3 +82,18 @@ export class CountingCache implements CatalogCache {
     return Promise.resolve();
   }
 }
+
+/** A product as catalog would answer it, for specs; fields may be overridden. */
+export const aProduct = (overrides: Partial<Product> = {}): Product => ({
+  id: '00000000-0000-4000-8000-000000000001',
+  sku: 'LAMP-1',
+  name: 'Lamp',
+  description: '',
+  category: 'home',
+  price: { amount: 1999, currency: 'EUR' },
+  active: true,
+  version: 1,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...overrides,
+});

@@ -11,16 +11,17 @@ export interface AuthenticatedUser {
 
 export type AuthenticatedRequest = { user?: AuthenticatedUser; headers: Record<string, string | string[] | undefined> };
 
-/** The verified user, as the actor the services act for. */
-export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
-  const user = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
-  if (!user) throw new AppError('AUTH.UNAUTHENTICATED', 'A valid access token is required');
-  return { userId: user.id, role: user.role };
-});
-
-/** The verified user of the request, with its session. */
-export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): AuthenticatedUser => {
+function userOf(context: ExecutionContext): AuthenticatedUser {
   const user = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
   if (!user) throw new AppError('AUTH.UNAUTHENTICATED', 'A valid access token is required');
   return user;
+}
+
+/** The verified user, as the actor the services act for. */
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
+  const { id, role } = userOf(context);
+  return { userId: id, role };
 });
+
+/** The verified user of the request, with its session. */
+export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext) => userOf(context));

@@ -1,20 +1,8 @@
-import type { Product } from '@shopmesh/contracts';
-import { CountingCache, InMemoryProductStore } from '../in-memory-product-store';
+import { CountingCache, InMemoryProductStore, aProduct } from '../in-memory-product-store';
 import { DeactivateProductService } from './deactivate-product.service';
 
 describe(DeactivateProductService.name, () => {
-  const product: Product = {
-    id: '00000000-0000-4000-8000-000000000001',
-    sku: 'LAMP-1',
-    name: 'Lamp',
-    description: '',
-    category: 'home',
-    price: { amount: 1999, currency: 'EUR' },
-    active: true,
-    version: 1,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-  };
+  const product = aProduct();
 
   it('deactivates once: ProductDeactivated the first time, a no-op without event after', async () => {
     const store = new InMemoryProductStore();

@@ -1,23 +1,11 @@
-import type { Product } from '@shopmesh/contracts';
-import { CountingCache, InMemoryProductStore } from '../in-memory-product-store';
+import { CountingCache, InMemoryProductStore, aProduct } from '../in-memory-product-store';
 import { UpdateProductService } from './update-product.service';
 
 describe(UpdateProductService.name, () => {
   let store: InMemoryProductStore;
   let cache: CountingCache;
   let sut: UpdateProductService;
-  const product: Product = {
-    id: '00000000-0000-4000-8000-000000000001',
-    sku: 'LAMP-1',
-    name: 'Lamp',
-    description: '',
-    category: 'home',
-    price: { amount: 1999, currency: 'EUR' },
-    active: true,
-    version: 1,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-  };
+  const product = aProduct();
 
   beforeEach(() => {
     store = new InMemoryProductStore();
