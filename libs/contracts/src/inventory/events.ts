@@ -1,15 +1,22 @@
 import { z } from 'zod';
 import { defineMessage } from '../message-definition';
 
-const StockLine = z.object({ sku: z.string(), quantity: z.number().int().positive() });
+/** One line of a reservation: a SKU and how many units of it. */
+export const StockLineSchema = z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().positive().max(10_000) });
+export type StockLine = z.infer<typeof StockLineSchema>;
+
+/** Why an order's stock was released. */
+export const STOCK_RELEASE_REASONS = ['ORDER_CANCELLED', 'EXPIRED'] as const;
 
 export const ReserveStock = defineMessage({
   topic: 'inventory.commands',
   type: 'ReserveStock',
   version: 1,
   key: 'order id',
-  summary: 'Command: reserve stock for every line of an order, until `expiresAt`.',
-  payload: z.object({ orderId: z.uuid(), items: z.array(StockLine).min(1), expiresAt: z.iso.datetime() }),
+  summary:
+    'Command: reserve every line of an order or none, until `expiresAt`. Idempotent per order: a second ReserveStock ' +
+    'for an order that was reserved, committed or released answers what happened the first time and holds nothing more.',
+  payload: z.object({ orderId: z.uuid(), items: z.array(StockLineSchema).min(1).max(50), expiresAt: z.iso.datetime() }),
 });
 
 export const CommitStock = defineMessage({
@@ -17,7 +24,9 @@ export const CommitStock = defineMessage({
   type: 'CommitStock',
   version: 1,
   key: 'order id',
-  summary: "Command: turn an order's reservation into a sale.",
+  summary:
+    "Command: turn an order's reservation into a sale (`onHand` and `reserved` both go down). Answered by " +
+    'StockCommitted, or by StockReleased if the reservation had already expired or been released.',
   payload: z.object({ orderId: z.uuid() }),
 });
 
@@ -26,8 +35,11 @@ export const ReleaseStock = defineMessage({
   type: 'ReleaseStock',
   version: 1,
   key: 'order id',
-  summary: "Command: release an order's reserved (or committed) stock.",
-  payload: z.object({ orderId: z.uuid(), reason: z.string() }),
+  summary:
+    "Command: release an order's reserved stock, or put its committed stock back on hand. Idempotent; releasing an " +
+    'order that holds nothing (never reserved, rejected, already released) still answers StockReleased, and a ' +
+    'ReserveStock arriving after it reserves nothing.',
+  payload: z.object({ orderId: z.uuid(), reason: z.enum(STOCK_RELEASE_REASONS) }),
 });
 
 export const StockReserved = defineMessage({
@@ -35,8 +47,8 @@ export const StockReserved = defineMessage({
   type: 'StockReserved',
   version: 1,
   key: 'order id',
-  summary: 'Stock is reserved for every line of the order.',
-  payload: z.object({ orderId: z.uuid(), expiresAt: z.iso.datetime() }),
+  summary: 'Stock is reserved for every line of the order, until `expiresAt`.',
+  payload: z.object({ orderId: z.uuid(), items: z.array(StockLineSchema).min(1), expiresAt: z.iso.datetime() }),
 });
 
 export const StockRejected = defineMessage({
@@ -44,7 +56,7 @@ export const StockRejected = defineMessage({
   type: 'StockRejected',
   version: 1,
   key: 'order id',
-  summary: 'Some line could not be reserved; nothing is held.',
+  summary: 'Some line could not be reserved (unknown SKU or not enough available); nothing is held.',
   payload: z.object({ orderId: z.uuid(), unavailableSkus: z.array(z.string()) }),
 });
 
@@ -62,6 +74,8 @@ export const StockReleased = defineMessage({
   type: 'StockReleased',
   version: 1,
   key: 'order id',
-  summary: "The order's stock is available again.",
-  payload: z.object({ orderId: z.uuid() }),
+  summary:
+    'The order holds no stock any more: its reservation was released (on command or because it expired) or its ' +
+    'committed stock went back on hand. `reason` says which.',
+  payload: z.object({ orderId: z.uuid(), reason: z.enum(STOCK_RELEASE_REASONS) }),
 });

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { MoneySchema } from '../money';
 import { defineMessage } from '../message-definition';
 
+/** Why an order was cancelled. */
 export const CANCELLATION_REASONS = ['OUT_OF_STOCK', 'PAYMENT_DECLINED', 'TIMEOUT', 'CANCELLED_BY_USER'] as const;
+export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
 
 const OrderLine = z.object({
   productId: z.uuid(),
@@ -16,7 +18,7 @@ export const OrderPlaced = defineMessage({
   type: 'OrderPlaced',
   version: 1,
   key: 'order id',
-  summary: 'An order was accepted; the checkout saga starts.',
+  summary: 'An order was accepted (status PENDING); the checkout saga starts.',
   payload: z.object({ orderId: z.uuid(), userId: z.uuid(), items: z.array(OrderLine).min(1), total: MoneySchema }),
 });
 
@@ -25,8 +27,8 @@ export const OrderConfirmed = defineMessage({
   type: 'OrderConfirmed',
   version: 1,
   key: 'order id',
-  summary: 'Stock is committed and payment authorized: the order is confirmed.',
-  payload: z.object({ orderId: z.uuid() }),
+  summary: 'Stock is committed and the payment captured: the order is confirmed.',
+  payload: z.object({ orderId: z.uuid(), userId: z.uuid(), total: MoneySchema }),
 });
 
 export const OrderCancelled = defineMessage({
@@ -34,6 +36,6 @@ export const OrderCancelled = defineMessage({
   type: 'OrderCancelled',
   version: 1,
   key: 'order id',
-  summary: 'The order was cancelled; whatever the saga had done is compensated.',
-  payload: z.object({ orderId: z.uuid(), reason: z.enum(CANCELLATION_REASONS) }),
+  summary: 'The order was cancelled and whatever the saga had done is compensated: it holds no stock and no net charge.',
+  payload: z.object({ orderId: z.uuid(), userId: z.uuid(), reason: z.enum(CANCELLATION_REASONS) }),
 });
