@@ -67,6 +67,46 @@ export const SERVICES = {
     calls: ['catalog'],
     env: { CART_TTL_SECONDS: env.int(60, 90 * 86_400, 'seconds a cart is kept after its last use') },
   },
+  inventory: {
+    tcpPort: 4004,
+    httpPort: 9104,
+    uses: ['postgres', 'kafka'],
+    calls: [],
+    env: {
+      RESERVATION_SWEEP_INTERVAL_MS: env.int(100, 600_000, 'milliseconds between two sweeps for expired reservations'),
+    },
+  },
+  payments: {
+    tcpPort: 4006,
+    httpPort: 9106,
+    uses: ['postgres', 'kafka'],
+    calls: [],
+    env: {
+      PAYMENT_PROVIDER_TIMEOUT_MS: env.int(100, 60_000, 'milliseconds payments waits for one answer of the provider'),
+      PAYMENT_PROVIDER_MAX_ATTEMPTS: env.int(1, 10, 'calls of the provider per command before it counts as failed (1-10)'),
+    },
+  },
+  orders: {
+    tcpPort: 4005,
+    httpPort: 9105,
+    uses: ['postgres', 'kafka'],
+    calls: ['catalog', 'cart'],
+    env: {
+      ORDER_STEP_TIMEOUT_MS: env.int(
+        500,
+        600_000,
+        'milliseconds a saga step waits for its reply before the order is compensated',
+      ),
+      ORDER_COMPENSATION_RETRY_MS: env.int(500, 600_000, 'milliseconds before an unacknowledged compensation is sent again'),
+      ORDER_DEADLINE_SCAN_INTERVAL_MS: env.int(50, 60_000, 'milliseconds between two scans for sagas past their deadline'),
+      RESERVATION_TTL_SECONDS: env.int(
+        10,
+        86_400,
+        'seconds inventory holds a reservation that is neither committed nor released',
+      ),
+      IDEMPOTENCY_KEY_TTL_HOURS: env.int(24, 24 * 30, 'hours an Idempotency-Key and its answer are kept (24 or more)'),
+    },
+  },
   gateway: {
     httpPort: 3000,
     uses: ['redis'],

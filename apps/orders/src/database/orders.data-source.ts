@@ -1,0 +1,8 @@
+import type { DatabaseSchema } from '@shopmesh/database';
+import { CreateMessagingTables1764300000000 } from './migrations/1764300000000-create-messaging-tables';
+
+/** Orders' own database: its entities and migrations. */
+export const ordersSchema: DatabaseSchema = {
+  entities: [],
+  migrations: [CreateMessagingTables1764300000000],
+};

@@ -1,0 +1,8 @@
+import { runService } from '@shopmesh/bootstrap';
+import { loadOrdersConfig } from './orders.config';
+import { OrdersModule } from './orders.module';
+
+runService(
+  () => loadOrdersConfig(),
+  (config) => OrdersModule.forRoot(config),
+);
