@@ -186,13 +186,13 @@ export class PaymentTopics {
     return offsets.map((o) => o.partition);
   }
 
-  /** Collects every payments.events message whose order id starts with `prefix`, from now on. */
-  async readEvents(prefix: string): Promise<Envelope[]> {
+  /** Collects every message of `topic` whose order id starts with `prefix`, from now on. */
+  async read(topic: string, prefix: string): Promise<Envelope[]> {
     const seen: Envelope[] = [];
     const reader = this.kafka.consumer({ groupId: `payments-test-reader-${randomUUID()}` });
     this.readers.push(reader);
     await reader.connect();
-    await reader.subscribe({ topic: 'payments.events', fromBeginning: false });
+    await reader.subscribe({ topic, fromBeginning: false });
     await reader.run({
       eachMessage: ({ message }) => {
         const envelope = JSON.parse(message.value?.toString() ?? '{}') as Envelope;
