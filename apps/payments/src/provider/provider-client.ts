@@ -81,8 +81,9 @@ export class ProviderClient {
       try {
         return await call();
       } catch (error) {
-        if (error instanceof ProviderRejectedError || attempt >= this.options.maxAttempts) throw error;
+        if (error instanceof ProviderRejectedError) throw error;
         this.onAttemptFailed(operation, attempt, error);
+        if (attempt >= this.options.maxAttempts) throw error;
         await this.backoff(attempt);
       }
     }
