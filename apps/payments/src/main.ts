@@ -1,8 +1,15 @@
 import { runService } from '@shopmesh/bootstrap';
+import { testHooksOf } from './faults/test-hooks';
 import { loadPaymentsConfig } from './payments.config';
 import { PaymentsModule } from './payments.module';
 
 runService(
   () => loadPaymentsConfig(),
-  (config) => PaymentsModule.forRoot(config),
+  (config) => {
+    // test-only hooks, read here and only under NODE_ENV=test (see test-hooks.ts)
+    const hooks = testHooksOf(config.nodeEnv, process.env);
+    if (hooks.ignored.length > 0)
+      process.stderr.write(`payments: ignoring ${hooks.ignored.join(', ')} (test hooks; NODE_ENV is ${config.nodeEnv})\n`);
+    return PaymentsModule.forRoot(config, hooks);
+  },
 );
