@@ -13,7 +13,8 @@ interface OrderRow {
 /**
  * Orders' reservations in SQL, always in the caller's transaction. Every statement that touches
  * stock is conditional on the row as it is when locked, so concurrent writers can never oversell;
- * stock rows are locked in SKU order by every writer (no deadlocks).
+ * stock rows are locked in SKU order by every writer (no deadlocks). An UPDATE whose rows are read
+ * is wrapped in a CTE: TypeORM answers a bare UPDATE with `[rows, count]`, a SELECT with its rows.
  */
 @Injectable()
 export class ReservationStore {
@@ -64,7 +65,9 @@ export class ReservationStore {
   /** Adds `quantity` to the SKU's `reserved` if that much is available; false otherwise (unknown SKU included). */
   async reserveLine(sql: Sql, { sku, quantity }: Line): Promise<boolean> {
     const rows = await sql.query(
-      `UPDATE stock SET reserved = reserved + $2, updated_at = now() WHERE sku = $1 AND on_hand - reserved >= $2 RETURNING sku`,
+      `WITH reserved AS (
+         UPDATE stock SET reserved = reserved + $2, updated_at = now() WHERE sku = $1 AND on_hand - reserved >= $2 RETURNING sku
+       ) SELECT sku FROM reserved`,
       [sku, quantity],
     );
     return rows.length === 1;
@@ -93,8 +96,10 @@ export class ReservationStore {
   async applyChanges(sql: Sql, changes: readonly StockChange[]): Promise<void> {
     for (const { sku, onHandDelta, reservedDelta } of changes) {
       const rows = await sql.query(
-        `UPDATE stock SET on_hand = on_hand + $2, reserved = reserved + $3, updated_at = now()
-         WHERE sku = $1 AND reserved + $3 >= 0 AND on_hand + $2 >= reserved + $3 RETURNING sku`,
+        `WITH changed AS (
+           UPDATE stock SET on_hand = on_hand + $2, reserved = reserved + $3, updated_at = now()
+           WHERE sku = $1 AND reserved + $3 >= 0 AND on_hand + $2 >= reserved + $3 RETURNING sku
+         ) SELECT sku FROM changed`,
         [sku, onHandDelta, reservedDelta],
       );
       if (rows.length !== 1)

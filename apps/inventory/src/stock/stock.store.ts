@@ -40,7 +40,9 @@ export class StockStore {
         return { ok: true, stock: created, delta: onHand };
       }
       const [updated] = await sql.query<StockRow>(
-        `UPDATE stock SET on_hand = $2, updated_at = now() WHERE sku = $1 AND reserved <= $2 RETURNING ${COLUMNS}`,
+        `WITH updated AS (
+           UPDATE stock SET on_hand = $2, updated_at = now() WHERE sku = $1 AND reserved <= $2 RETURNING ${COLUMNS}
+         ) SELECT ${COLUMNS} FROM updated`,
         [sku, onHand],
       );
       if (!updated) return { ok: false, reserved: current.reserved };
