@@ -64,7 +64,7 @@ describe('inventory reservations (real Postgres)', () => {
     );
 
     const [reply] = await repliesTo(sut.db, orderId);
-    expect(payloadOf(StockReserved, reply as Envelope)).toEqual({
+    expect(payloadOf(StockReserved, reply)).toEqual({
       orderId,
       items: [
         { sku: a, quantity: 2 },
@@ -92,7 +92,7 @@ describe('inventory reservations (real Postgres)', () => {
     ]);
 
     const [reply] = await repliesTo(sut.db, orderId);
-    expect(payloadOf(StockRejected, reply as Envelope)).toEqual({ orderId, unavailableSkus: [b, unknown] });
+    expect(payloadOf(StockRejected, reply)).toEqual({ orderId, unavailableSkus: [b, unknown] });
     expect(await stockOf(sut.db, a)).toMatchObject({ on_hand: 5, reserved: 0 });
     expect(await stockOf(sut.db, b)).toMatchObject({ on_hand: 1, reserved: 0 });
     expect(await stockOf(sut.db, unknown)).toBeUndefined();
@@ -221,7 +221,7 @@ describe('inventory reservations (real Postgres)', () => {
       'StockReleased',
       'StockReleased',
     ]);
-    expect(payloadOf(StockReleased, (await repliesTo(sut.db, reservedOrder))[1] as Envelope)).toEqual({
+    expect(payloadOf(StockReleased, (await repliesTo(sut.db, reservedOrder))[1])).toEqual({
       orderId: reservedOrder,
       reason: 'ORDER_CANCELLED',
     });
