@@ -49,7 +49,7 @@ export interface InventoryUnderTest {
 }
 
 export interface StartInventoryOptions {
-  sweeper?: { enabled: boolean; intervalMs?: number };
+  sweeper?: { enabled: boolean; intervalMs?: number; batchSize?: number };
 }
 
 export async function startInventory(suite: string, options: StartInventoryOptions = {}): Promise<InventoryUnderTest> {
@@ -76,7 +76,7 @@ export async function startInventory(suite: string, options: StartInventoryOptio
     logDestination: sink,
     commands: { name: names.commands, acceptsOrder: (orderId) => ours.has(orderId) },
     catalog: { name: names.catalog, acceptsSku: (sku) => sku.startsWith(skuPrefix) },
-    sweeper: { enabled: options.sweeper?.enabled ?? false },
+    sweeper: { enabled: options.sweeper?.enabled ?? false, batchSize: options.sweeper?.batchSize },
   });
   const app = await startApp(module, { http: { host: '127.0.0.1', port: opsPort }, tcp: { host: '127.0.0.1', port: tcpPort } });
   const opsUrl = `http://127.0.0.1:${opsPort}`;

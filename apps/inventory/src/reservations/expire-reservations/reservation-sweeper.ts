@@ -38,7 +38,7 @@ export class ReservationSweeper implements OnApplicationBootstrap, BeforeApplica
   private readonly options: SweeperOptions;
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
-  private stopped = true;
+  private stopping = false;
   private lastSuccessAt = Date.now();
   private consecutiveFailures = 0;
   private lastError?: string;
@@ -59,13 +59,12 @@ export class ReservationSweeper implements OnApplicationBootstrap, BeforeApplica
 
   onApplicationBootstrap(): void {
     if (this.options.enabled === false) return;
-    this.stopped = false;
     this.lastSuccessAt = Date.now();
     this.schedule();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
+    this.stopping = true;
     clearTimeout(this.timer);
     await this.inFlight;
   }
@@ -90,7 +89,7 @@ export class ReservationSweeper implements OnApplicationBootstrap, BeforeApplica
   /** Sweeps until no expired reservation is left (or the bound of one sweep is reached). */
   async sweep(): Promise<number> {
     let total = 0;
-    for (let batch = 0; batch < MAX_BATCHES_PER_SWEEP && !this.stopped; batch += 1) {
+    for (let batch = 0; batch < MAX_BATCHES_PER_SWEEP && !this.stopping; batch += 1) {
       const released = await this.sweepOnce();
       total += released;
       if (released < this.options.batchSize) break;
@@ -112,7 +111,7 @@ export class ReservationSweeper implements OnApplicationBootstrap, BeforeApplica
   }
 
   private schedule(): void {
-    if (this.stopped) return;
+    if (this.stopping) return;
     this.timer = setTimeout(() => {
       this.inFlight = this.tick().finally(() => {
         this.inFlight = undefined;
