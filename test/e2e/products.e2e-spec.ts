@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Product, ProductPage } from '@shopmesh/contracts';
 import { REPO_ROOT, waitUntil } from '@shopmesh/testing';
-import { DEMO_PRODUCTS } from '../../apps/catalog/src/seed/demo-products';
+import { DEMO_PRODUCTS } from '@shopmesh/demo-data';
 import { startPlatform, type Platform } from './platform';
 
 interface Problem {

@@ -1,4 +1,4 @@
-import { DEMO_PRODUCTS } from '../../apps/catalog/src/seed/demo-products';
+import { DEMO_PRODUCTS } from '@shopmesh/demo-data';
 
 /** One request of a steady load: when it started, its status and how long it took. */
 export interface Sample {

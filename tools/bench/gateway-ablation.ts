@@ -11,7 +11,7 @@ import { cpSync, createWriteStream, readFileSync, rmSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { REPO_ROOT, freePort, waitUntil } from '@shopmesh/testing';
-import { DEMO_PRODUCTS } from '../../apps/catalog/src/seed/demo-products';
+import { DEMO_PRODUCTS } from '@shopmesh/demo-data';
 import { infraUp } from '../infra';
 import { startGatewayPlatform } from './gateway-platform';
 import { closedLoop } from './http-load';

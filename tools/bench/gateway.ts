@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { REPO_ROOT } from '@shopmesh/testing';
-import { DEMO_PRODUCTS } from '../../apps/catalog/src/seed/demo-products';
+import { DEMO_PRODUCTS } from '@shopmesh/demo-data';
 import { infraUp } from '../infra';
 import { profileTables, summarizeProfile } from './cpu-profile';
 import { startGatewayPlatform, type GatewayPlatform } from './gateway-platform';

@@ -1,6 +1,6 @@
 import { CatalogRpc } from '@shopmesh/contracts';
 import { TcpProxy, testEnv, waitUntil } from '@shopmesh/testing';
-import { DEMO_PRODUCTS } from '../src/seed/demo-products';
+import { DEMO_PRODUCTS } from '@shopmesh/demo-data';
 import { seedCatalog } from '../src/seed/seed';
 import { startCatalog, type CatalogUnderTest } from './catalog-harness';
 

@@ -2,7 +2,7 @@ import { CatalogRpc, type Product, type ProductPage } from '@shopmesh/contracts'
 import { DataSource } from 'typeorm';
 import { searchTermsOf } from '../src/products/list-products/search-terms';
 import { pageSql, ProductRepository } from '../src/products/product.repository';
-import { DEMO_PRODUCTS } from '../src/seed/demo-products';
+import { DEMO_PRODUCTS } from '@shopmesh/demo-data';
 import { seedCatalog } from '../src/seed/seed';
 import { startCatalog, type CatalogUnderTest } from './catalog-harness';
 

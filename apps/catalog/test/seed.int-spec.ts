@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { loadCatalogConfig } from '../src/catalog.config';
 import { catalogDataSourceOptions } from '../src/database/catalog.data-source';
 import { migrateCatalog } from '../src/database/migrate';
-import { DEMO_PRODUCTS } from '../src/seed/demo-products';
+import { DEMO_PRODUCTS } from '@shopmesh/demo-data';
 import { seedCatalog } from '../src/seed/seed';
 
 describe('catalog seed (real Postgres)', () => {

@@ -72,6 +72,7 @@ export const SERVICES = {
     httpPort: 9104,
     uses: ['postgres', 'kafka'],
     calls: [],
+    seed: true,
     env: {
       RESERVATION_SWEEP_INTERVAL_MS: env.int(100, 600_000, 'milliseconds between two sweeps for expired reservations'),
     },

@@ -10,7 +10,7 @@ import { CreateProductService } from '../products/create-product/create-product.
 import { ProductCache, type CatalogCache } from '../products/product-cache';
 import { ProductRepository } from '../products/product.repository';
 import { cacheNamespaceOf } from '../products/products.module';
-import { DEMO_PRODUCTS } from './demo-products';
+import { DEMO_PRODUCTS } from '@shopmesh/demo-data';
 
 /** The seed's view of the cache: nothing per product; the catalogue is announced changed once, at the end. */
 const noCache: CatalogCache = { readThrough: (_key, _ttl, load) => load(), catalogChanged: () => Promise.resolve() };

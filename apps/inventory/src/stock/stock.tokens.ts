@@ -1,0 +1,1 @@
+export const STOCK_OPTIONS = Symbol('STOCK_OPTIONS');

@@ -1,0 +1,1 @@
+export { DEMO_PRODUCTS, type DemoProduct } from './demo-products';
