@@ -15,7 +15,6 @@ export interface Saga {
   step: SagaStep;
   reason: CancellationReason | null;
   total: Money;
-  items: readonly StockLine[];
   paymentToken: string;
   paymentId: string | null;
   awaiting: readonly Compensation[];

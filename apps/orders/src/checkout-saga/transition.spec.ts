@@ -5,6 +5,7 @@ import { startSaga, transition } from './transition';
 const settings: SagaSettings = { stepTimeoutMs: 15_000, compensationRetryMs: 10_000, reservationTtlMs: 300_000 };
 const now = new Date('2026-12-02T10:00:00.000Z');
 const at = (ms: number) => new Date(now.getTime() + ms).toISOString();
+const ITEMS = [{ sku: 'LAMP-1', quantity: 2 }];
 const PAYMENT_ID = '00000000-0000-4000-8000-0000000000aa';
 
 const base: Saga = {
@@ -14,7 +15,6 @@ const base: Saga = {
   step: 'PENDING',
   reason: null,
   total: { amount: 2500, currency: 'EUR' },
-  items: [{ sku: 'LAMP-1', quantity: 2 }],
   paymentToken: 'tok_visa',
   paymentId: null,
   awaiting: [],
@@ -326,13 +326,13 @@ describe(transition.name, () => {
 describe(startSaga.name, () => {
   it('starts PENDING with the step deadline and reserves until the reservation TTL', () => {
     const sut = startSaga(
-      { orderId: base.orderId, userId: base.userId, total: base.total, items: base.items, paymentToken: 'tok_visa' },
+      { orderId: base.orderId, userId: base.userId, total: base.total, items: ITEMS, paymentToken: 'tok_visa' },
       now,
       settings,
     );
     expect(sut.saga).toMatchObject({ step: 'PENDING', status: 'PENDING', awaiting: [], requested: [], createdAt: now });
     expect(sut.saga.deadlineAt?.toISOString()).toBe(at(settings.stepTimeoutMs));
-    expect(sut.command).toEqual({ kind: 'ReserveStock', items: base.items, expiresAt: new Date(at(settings.reservationTtlMs)) });
+    expect(sut.command).toEqual({ kind: 'ReserveStock', items: ITEMS, expiresAt: new Date(at(settings.reservationTtlMs)) });
     expect(sut.history).toEqual({ status: 'PENDING', step: 'PENDING', reason: null });
   });
 });

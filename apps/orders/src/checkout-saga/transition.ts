@@ -21,8 +21,9 @@ export interface NewOrder {
 
 /** An accepted order: PENDING, asking inventory to reserve its lines, with the step's deadline. */
 export function startSaga(order: NewOrder, now: Date, settings: SagaSettings): { saga: Saga; command: SagaCommand; history: HistoryEntry } {
+  const { items, ...known } = order;
   const saga: Saga = {
-    ...order,
+    ...known,
     status: 'PENDING',
     step: 'PENDING',
     reason: null,
@@ -34,7 +35,7 @@ export function startSaga(order: NewOrder, now: Date, settings: SagaSettings): {
   };
   return {
     saga,
-    command: { kind: 'ReserveStock', items: order.items, expiresAt: after(now, settings.reservationTtlMs) },
+    command: { kind: 'ReserveStock', items, expiresAt: after(now, settings.reservationTtlMs) },
     history: { status: 'PENDING', step: 'PENDING', reason: null },
   };
 }

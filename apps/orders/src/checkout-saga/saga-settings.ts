@@ -1,0 +1,9 @@
+import type { SagaSettings } from './saga';
+
+/** Injection token of the saga's {@link SagaSettings}. */
+export const SAGA_SETTINGS = Symbol('SAGA_SETTINGS');
+
+/** A clock (tests may move it). */
+export type Clock = () => Date;
+export const ORDERS_CLOCK = Symbol('ORDERS_CLOCK');
+export const systemClock: Clock = () => new Date();

@@ -1,0 +1,64 @@
+import { Controller } from '@nestjs/common';
+import {
+  OrdersRpc,
+  type Actor,
+  type Checkout,
+  type ListOrdersQuery,
+  type Order,
+  type OrderAccepted,
+  type OrderHistory,
+  type OrderIdParams,
+  type OrderPage,
+  type PlaceOrder,
+} from '@shopmesh/contracts';
+import { RpcActor, RpcHandler, RpcPayload } from '@shopmesh/rpc';
+import type { z } from 'zod';
+import { CancelOrderService } from './cancel-order/cancel-order.service';
+import { CheckoutService } from './checkout/checkout.service';
+import { OrderHistoryService } from './order-history/order-history.service';
+import { PlaceOrderService } from './place-order/place-order.service';
+import { ViewOrdersService } from './view-orders/view-orders.service';
+
+type HistoryRequest = z.output<typeof OrdersRpc.history.request>;
+
+/** Orders' RPCs (TCP): each acts for the verified user of the call and hands its validated request to its use case. */
+@Controller()
+export class OrdersRpcController {
+  constructor(
+    private readonly placing: PlaceOrderService,
+    private readonly checkouts: CheckoutService,
+    private readonly viewing: ViewOrdersService,
+    private readonly histories: OrderHistoryService,
+    private readonly cancelling: CancelOrderService,
+  ) {}
+
+  @RpcHandler(OrdersRpc.place)
+  place(@RpcActor() actor: Actor, @RpcPayload(OrdersRpc.place) request: PlaceOrder): Promise<OrderAccepted> {
+    return this.placing.place(actor, request);
+  }
+
+  @RpcHandler(OrdersRpc.checkout)
+  checkout(@RpcActor() actor: Actor, @RpcPayload(OrdersRpc.checkout) request: Checkout): Promise<OrderAccepted> {
+    return this.checkouts.checkout(actor, request);
+  }
+
+  @RpcHandler(OrdersRpc.get)
+  get(@RpcActor() actor: Actor, @RpcPayload(OrdersRpc.get) { id }: OrderIdParams): Promise<Order> {
+    return this.viewing.get(actor, id);
+  }
+
+  @RpcHandler(OrdersRpc.list)
+  list(@RpcActor() actor: Actor, @RpcPayload(OrdersRpc.list) query: ListOrdersQuery): Promise<OrderPage> {
+    return this.viewing.list(actor, query);
+  }
+
+  @RpcHandler(OrdersRpc.history)
+  history(@RpcActor() actor: Actor, @RpcPayload(OrdersRpc.history) request: HistoryRequest): Promise<OrderHistory> {
+    return this.histories.history(actor, request);
+  }
+
+  @RpcHandler(OrdersRpc.cancel)
+  cancel(@RpcActor() actor: Actor, @RpcPayload(OrdersRpc.cancel) { id }: OrderIdParams): Promise<OrderAccepted> {
+    return this.cancelling.cancel(actor, id);
+  }
+}
