@@ -45,7 +45,11 @@ describe('checkout saga (real Postgres, Kafka, catalog and cart; replies handed 
     return orderId;
   };
   const reserved = (orderId: string) =>
-    replyOf(StockReserved, orderId, { orderId, items: [{ sku: lamp.sku, quantity: 2 }], expiresAt: new Date(Date.now() + 300_000).toISOString() });
+    replyOf(StockReserved, orderId, {
+      orderId,
+      items: [{ sku: lamp.sku, quantity: 2 }],
+      expiresAt: new Date(Date.now() + 300_000).toISOString(),
+    });
   const authorized = (orderId: string, paymentId = randomUUID()) =>
     replyOf(PaymentAuthorized, orderId, { orderId, paymentId, amount: { amount: 2500, currency: 'EUR' } });
   const committed = (orderId: string) => replyOf(StockCommitted, orderId, { orderId });
@@ -102,7 +106,12 @@ describe('checkout saga (real Postgres, Kafka, catalog and cart; replies handed 
     const orderId = await place(undefined, 'tok_decline');
     await orders.deliver(reserved(orderId));
     await orders.deliver(replyOf(PaymentDeclined, orderId, { orderId, reason: 'DECLINED' }));
-    expect(await stateOf(orderId)).toEqual({ status: 'PENDING', step: 'COMPENSATING', reason: 'PAYMENT_DECLINED', awaiting: ['stock'] });
+    expect(await stateOf(orderId)).toEqual({
+      status: 'PENDING',
+      step: 'COMPENSATING',
+      reason: 'PAYMENT_DECLINED',
+      awaiting: ['stock'],
+    });
     const release = (await orders.messagesOf(orderId)).find((m) => m.type === 'ReleaseStock');
     expect(release).toMatchObject({ topic: 'inventory.commands', payload: { orderId, reason: 'ORDER_CANCELLED' } });
     await orders.deliver(released(orderId));
@@ -134,10 +143,14 @@ describe('checkout saga (real Postgres, Kafka, catalog and cart; replies handed 
     });
     expect((await types(orderId)).slice(3)).toEqual(['ReleaseStock', 'RefundPayment']);
     // no acknowledgement: the compensations are sent again, without a history entry
-    await waitUntil('the compensations were sent again', async () => (await types(orderId)).filter((t) => t === 'ReleaseStock').length >= 2, {
-      timeoutMs: RETRY_MS + 5000,
-      intervalMs: 100,
-    });
+    await waitUntil(
+      'the compensations were sent again',
+      async () => (await types(orderId)).filter((t) => t === 'ReleaseStock').length >= 2,
+      {
+        timeoutMs: RETRY_MS + 5000,
+        intervalMs: 100,
+      },
+    );
     expect((await types(orderId)).filter((t) => t === 'RefundPayment').length).toBeGreaterThanOrEqual(2);
     const metrics = await (await fetch(`http://127.0.0.1:${orders.env.ORDERS_OPS_PORT}/metrics`)).text();
     expect(metrics).toMatch(/orders_compensation_resends_total\{[^}]*compensation="stock"[^}]*\} [1-9]/);
@@ -145,7 +158,12 @@ describe('checkout saga (real Postgres, Kafka, catalog and cart; replies handed 
     expect(await stateOf(orderId)).toMatchObject({ step: 'COMPENSATING', awaiting: ['stock'] });
     await orders.deliver(released(orderId));
     expect(await stateOf(orderId)).toEqual({ status: 'CANCELLED', step: 'CANCELLED', reason: 'TIMEOUT', awaiting: [] });
-    expect((await orders.historyOf(orderId)).map((h) => h.step)).toEqual(['PENDING', 'STOCK_RESERVED', 'COMPENSATING', 'CANCELLED']);
+    expect((await orders.historyOf(orderId)).map((h) => h.step)).toEqual([
+      'PENDING',
+      'STOCK_RESERVED',
+      'COMPENSATING',
+      'CANCELLED',
+    ]);
     // a late authorization after the refund was asked for changes nothing (the refund voided the order)
     const before = await orders.messagesOf(orderId);
     await orders.deliver(authorized(orderId));
@@ -178,7 +196,10 @@ describe('checkout saga (real Postgres, Kafka, catalog and cart; replies handed 
     const actor = newCustomer();
     const orderId = await place(actor);
     await confirm(orderId);
-    await expect(orders.rpc.call(OrdersRpc.cancel, { id: orderId }, { actor })).resolves.toEqual({ orderId, status: 'CONFIRMED' });
+    await expect(orders.rpc.call(OrdersRpc.cancel, { id: orderId }, { actor })).resolves.toEqual({
+      orderId,
+      status: 'CONFIRMED',
+    });
     expect(await stateOf(orderId)).toEqual({
       status: 'CONFIRMED',
       step: 'COMPENSATING',
@@ -192,7 +213,10 @@ describe('checkout saga (real Postgres, Kafka, catalog and cart; replies handed 
     await orders.deliver(refunded(orderId));
     await orders.deliver(released(orderId));
     expect(await stateOf(orderId)).toEqual({ status: 'CANCELLED', step: 'CANCELLED', reason: 'CANCELLED_BY_USER', awaiting: [] });
-    await expect(orders.rpc.call(OrdersRpc.cancel, { id: orderId }, { actor })).resolves.toEqual({ orderId, status: 'CANCELLED' });
+    await expect(orders.rpc.call(OrdersRpc.cancel, { id: orderId }, { actor })).resolves.toEqual({
+      orderId,
+      status: 'CANCELLED',
+    });
     const order = await orders.rpc.call(OrdersRpc.get, { id: orderId }, { actor });
     expect(order.statusHistory.map((h) => [h.status, h.step, h.reason])).toEqual([
       ['PENDING', 'PENDING', undefined],
@@ -209,15 +233,21 @@ describe('checkout saga (real Postgres, Kafka, catalog and cart; replies handed 
     const orderId = await place();
     const reply = reserved(orderId);
     await orders.deliver(reply);
-    const once = { row: await orders.orderRow(orderId), messages: await orders.messagesOf(orderId), history: await orders.historyOf(orderId) };
+    const once = {
+      row: await orders.orderRow(orderId),
+      messages: await orders.messagesOf(orderId),
+      history: await orders.historyOf(orderId),
+    };
     await orders.deliver(reply); // the same message again
     await orders.deliver(reserved(orderId)); // the same answer in a new message (a resent command's reply)
     await orders.deliver(committed(orderId)); // ahead of its turn
     await orders.deliver(released(orderId)); // nothing was asked to be released
     await orders.deliver(refunded(orderId));
-    expect({ row: await orders.orderRow(orderId), messages: await orders.messagesOf(orderId), history: await orders.historyOf(orderId) }).toEqual(
-      once,
-    );
+    expect({
+      row: await orders.orderRow(orderId),
+      messages: await orders.messagesOf(orderId),
+      history: await orders.historyOf(orderId),
+    }).toEqual(once);
   });
 
   it('skips replies about orders it does not know', async () => {
@@ -239,7 +269,12 @@ describe('checkout saga (real Postgres, Kafka, catalog and cart; replies handed 
       const ids: string[] = [];
       for (let i = 0; i < 6; i += 1) ids.push(...(await Promise.all(Array.from({ length: 10 }, () => place()))));
       await orders.db.query(`UPDATE orders SET deadline_at = now() - interval '1 second' WHERE id = ANY($1::uuid[])`, [ids]);
-      await Promise.all([orders.scanner.scanOnce(), second.scanner.scanOnce(), orders.scanner.scanOnce(), second.scanner.scanOnce()]);
+      await Promise.all([
+        orders.scanner.scanOnce(),
+        second.scanner.scanOnce(),
+        orders.scanner.scanOnce(),
+        second.scanner.scanOnce(),
+      ]);
       const rows = await orders.db.query<{ order_id: string; n: number }[]>(
         `SELECT order_id, count(*)::int AS n FROM order_history WHERE order_id = ANY($1::uuid[]) AND step = 'COMPENSATING' GROUP BY order_id`,
         [ids],
@@ -262,7 +297,10 @@ describe('checkout saga (real Postgres, Kafka, catalog and cart; replies handed 
       await second.deliver(reserved(orderId));
       const answer = await polled;
       const elapsed = Date.now() - started;
-      expect(answer).toEqual({ entries: [{ seq: 2, status: 'PENDING', step: 'STOCK_RESERVED', at: expect.any(String) }], final: false });
+      expect(answer).toEqual({
+        entries: [{ seq: 2, status: 'PENDING', step: 'STOCK_RESERVED', at: expect.any(String) }],
+        final: false,
+      });
       expect(elapsed).toBeGreaterThanOrEqual(250);
       expect(elapsed).toBeLessThan(5000);
     });
@@ -290,5 +328,5 @@ describe('checkout saga (real Postgres, Kafka, catalog and cart; replies handed 
 /** The settings of an instance that a second one must share. */
 function pick(env: Record<string, string>): Record<string, string> {
   const keys = ['ORDER_STEP_TIMEOUT_MS', 'ORDER_COMPENSATION_RETRY_MS', 'ORDER_DEADLINE_SCAN_INTERVAL_MS'];
-  return Object.fromEntries(keys.map((k) => [k, env[k] as string]));
+  return Object.fromEntries(keys.map((k) => [k, env[k]]));
 }

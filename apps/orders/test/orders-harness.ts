@@ -58,7 +58,8 @@ export async function startOrders(
   options: StartOrdersOptions = {},
 ): Promise<OrdersUnderTest> {
   const base = testEnv(options.env);
-  const database = options.sameAs?.env.ORDERS_DB_NAME ?? (await createTestDatabase(pgConnectionOf(base), 'shopmesh_orders', suite));
+  const database =
+    options.sameAs?.env.ORDERS_DB_NAME ?? (await createTestDatabase(pgConnectionOf(base), 'shopmesh_orders', suite));
   const [tcpPort, opsPort] = [await freePort(), await freePort()];
   const env = {
     ...base,
@@ -83,10 +84,14 @@ export async function startOrders(
     http: { host: '127.0.0.1', port: opsPort },
     tcp: { host: '127.0.0.1', port: tcpPort },
   });
-  await waitUntil('orders is ready (Postgres, Kafka, catalog, cart, consumers)', async () => (await fetch(`http://127.0.0.1:${opsPort}/health/ready`)).ok, {
-    timeoutMs: 30_000,
-    intervalMs: 200,
-  });
+  await waitUntil(
+    'orders is ready (Postgres, Kafka, catalog, cart, consumers)',
+    async () => (await fetch(`http://127.0.0.1:${opsPort}/health/ready`)).ok,
+    {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    },
+  );
   const rpc = RpcClient.forAddresses('orders', [`127.0.0.1:${tcpPort}`], { timeoutMs: 30_000 });
   const db = app.get(DataSource);
   const outbox = app.get(Outbox, { strict: false });
@@ -106,7 +111,12 @@ export async function startOrders(
         `SELECT topic, envelope FROM outbox WHERE message_key = $1 ORDER BY position`,
         [orderId],
       );
-      return rows.map((r) => ({ topic: r.topic, type: r.envelope.type, payload: r.envelope.payload, causationId: r.envelope.causationId }));
+      return rows.map((r) => ({
+        topic: r.topic,
+        type: r.envelope.type,
+        payload: r.envelope.payload,
+        causationId: r.envelope.causationId,
+      }));
     },
     orderRow: async (orderId) => (await db.query<Record<string, unknown>[]>(`SELECT * FROM orders WHERE id = $1`, [orderId]))[0],
     historyOf: (orderId) =>
@@ -116,7 +126,11 @@ export async function startOrders(
       await app.close();
       if (!options.sameAs) {
         await dropTestDatabase(pgConnectionOf(env), database);
-        await deleteGroups(Object.values(consumers).filter((v): v is string => typeof v === 'string').map((n) => `orders.${n}`));
+        await deleteGroups(
+          Object.values(consumers)
+            .filter((v): v is string => typeof v === 'string')
+            .map((n) => `orders.${n}`),
+        );
       }
     },
   };
@@ -127,7 +141,11 @@ export const replyOf = <D extends MessageDefinition>(definition: D, orderId: str
   createEnvelope(messageOf(definition, orderId, payload));
 
 async function deleteGroups(groupIds: string[]): Promise<void> {
-  const kafka = new Kafka({ clientId: 'orders-test', brokers: (testEnv().KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'orders-test',
+    brokers: (testEnv().KAFKA_BROKERS ?? '').split(','),
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   await admin.connect();
   await admin.deleteGroups(groupIds).catch(() => undefined);

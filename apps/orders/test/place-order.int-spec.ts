@@ -59,7 +59,9 @@ describe('orders: placing, checkout and idempotency (real Postgres, Kafka, catal
       { line_no: 1, product_id: lamp.id, sku: lamp.sku, quantity: 2, unit_amount: '1999' },
       { line_no: 2, product_id: mug.id, sku: mug.sku, quantity: 1, unit_amount: '500' },
     ]);
-    expect(await world.orders.historyOf(accepted.orderId)).toEqual([{ seq: 1, status: 'PENDING', step: 'PENDING', reason: null }]);
+    expect(await world.orders.historyOf(accepted.orderId)).toEqual([
+      { seq: 1, status: 'PENDING', step: 'PENDING', reason: null },
+    ]);
     const messages = await world.orders.messagesOf(accepted.orderId);
     expect(messages.map((m) => `${m.topic} ${m.type}`)).toEqual(['orders.events OrderPlaced', 'inventory.commands ReserveStock']);
     expect(messages[1]?.payload).toEqual({
@@ -70,7 +72,11 @@ describe('orders: placing, checkout and idempotency (real Postgres, Kafka, catal
       ],
       expiresAt: expect.any(String),
     });
-    expect(messages[0]?.payload).toMatchObject({ orderId: accepted.orderId, userId: actor.userId, total: { amount: 4498, currency: 'EUR' } });
+    expect(messages[0]?.payload).toMatchObject({
+      orderId: accepted.orderId,
+      userId: actor.userId,
+      total: { amount: 4498, currency: 'EUR' },
+    });
   });
 
   it('writes nothing when pricing fails, and releases the key so a fixed body may use it', async () => {
@@ -164,7 +170,11 @@ describe('orders: placing, checkout and idempotency (real Postgres, Kafka, catal
       expect(await codeOf(place(actor, key))).toBe('IDEMPOTENCY.KEY_REUSED'); // other hash
       await world.orders.db.query(`DELETE FROM idempotency_keys WHERE user_id = $1`, [actor.userId]);
       // a real holder of the same request: the first place() claims, we fake a crash by never completing
-      const hash = requestHashOf({ items: [{ productId: lamp.id, quantity: 2 }], paymentToken: 'tok_visa', shippingAddress: ADDRESS });
+      const hash = requestHashOf({
+        items: [{ productId: lamp.id, quantity: 2 }],
+        paymentToken: 'tok_visa',
+        shippingAddress: ADDRESS,
+      });
       await world.orders.keys.claim(actor.userId, key, 'orders', hash);
       expect(await codeOf(place(actor, key))).toBe('IDEMPOTENCY.IN_PROGRESS');
       await world.orders.db.query(`UPDATE idempotency_keys SET updated_at = now() - interval '31 seconds' WHERE user_id = $1`, [
@@ -179,14 +189,22 @@ describe('orders: placing, checkout and idempotency (real Postgres, Kafka, catal
       const key = newKey();
       await place(actor, key);
       expect(
-        await codeOf(world.orders.rpc.call(OrdersRpc.checkout, { idempotencyKey: key, paymentToken: 'tok_visa', shippingAddress: ADDRESS }, { actor })),
+        await codeOf(
+          world.orders.rpc.call(
+            OrdersRpc.checkout,
+            { idempotencyKey: key, paymentToken: 'tok_visa', shippingAddress: ADDRESS },
+            { actor },
+          ),
+        ),
       ).toBe('IDEMPOTENCY.KEY_REUSED');
     });
 
     it('sweeps expired keys', async () => {
       const actor = newCustomer();
       await place(actor, newKey());
-      await world.orders.db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [actor.userId]);
+      await world.orders.db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [
+        actor.userId,
+      ]);
       expect(await world.orders.keys.sweepExpired()).toBe(1);
       expect(await world.orders.db.query(`SELECT key FROM idempotency_keys WHERE user_id = $1`, [actor.userId])).toEqual([]);
     });
@@ -194,7 +212,11 @@ describe('orders: placing, checkout and idempotency (real Postgres, Kafka, catal
 
   describe('checkout', () => {
     const checkout = (actor: Actor, key = newKey()) =>
-      world.orders.rpc.call(OrdersRpc.checkout, { idempotencyKey: key, paymentToken: 'tok_visa', shippingAddress: ADDRESS }, { actor });
+      world.orders.rpc.call(
+        OrdersRpc.checkout,
+        { idempotencyKey: key, paymentToken: 'tok_visa', shippingAddress: ADDRESS },
+        { actor },
+      );
 
     it('places the cart as an order at its prices and empties the cart; a retry replays without a second order', async () => {
       const actor = newCustomer();
@@ -224,7 +246,10 @@ describe('orders: placing, checkout and idempotency (real Postgres, Kafka, catal
       await world.cart.rpc.call(CartRpc.setItem, { productId: withdrawn.id, quantity: 1 }, { actor });
       await world.catalog.rpc.call(CatalogRpc.deactivateProduct, { id: withdrawn.id });
       await waitForCart(actor, (items) => items.some((i) => i.unavailable));
-      await expect(checkout(actor)).rejects.toMatchObject({ code: 'CART.NEEDS_REVIEW', message: expect.stringContaining(withdrawn.id) });
+      await expect(checkout(actor)).rejects.toMatchObject({
+        code: 'CART.NEEDS_REVIEW',
+        message: expect.stringContaining(withdrawn.id),
+      });
       expect(await ordersOf(actor.userId)).toEqual([]);
     });
 
@@ -234,7 +259,10 @@ describe('orders: placing, checkout and idempotency (real Postgres, Kafka, catal
       await world.cart.rpc.call(CartRpc.setItem, { productId: product.id, quantity: 1 }, { actor });
       // a change the cart has not heard of yet: catalog's row changes without an event
       await world.catalogSql(`UPDATE products SET price_amount = 900 WHERE id = $1`, [product.id]);
-      await expect(checkout(actor)).rejects.toMatchObject({ code: 'ORDERS.PRICE_CHANGED', message: expect.stringContaining(product.id) });
+      await expect(checkout(actor)).rejects.toMatchObject({
+        code: 'ORDERS.PRICE_CHANGED',
+        message: expect.stringContaining(product.id),
+      });
       expect(await ordersOf(actor.userId)).toEqual([]);
       expect((await world.cart.rpc.call(CartRpc.get, {}, { actor })).items).toHaveLength(1);
     });
@@ -263,17 +291,25 @@ describe('orders: placing, checkout and idempotency (real Postgres, Kafka, catal
         statusHistory: [{ seq: 1, status: 'PENDING', step: 'PENDING', at: expect.any(String) }],
       });
       expect(order.cancellationReason).toBeUndefined();
-      expect(await codeOf(world.orders.rpc.call(OrdersRpc.get, { id: orderId }, { actor: other }))).toBe('ORDERS.ORDER_NOT_FOUND');
-      expect(await codeOf(world.orders.rpc.call(OrdersRpc.cancel, { id: orderId }, { actor: other }))).toBe('ORDERS.ORDER_NOT_FOUND');
-      expect(await codeOf(world.orders.rpc.call(OrdersRpc.history, { id: orderId }, { actor: other }))).toBe('ORDERS.ORDER_NOT_FOUND');
-      await expect(world.orders.rpc.call(OrdersRpc.get, { id: orderId }, { actor: ADMIN })).resolves.toMatchObject({ id: orderId });
+      expect(await codeOf(world.orders.rpc.call(OrdersRpc.get, { id: orderId }, { actor: other }))).toBe(
+        'ORDERS.ORDER_NOT_FOUND',
+      );
+      expect(await codeOf(world.orders.rpc.call(OrdersRpc.cancel, { id: orderId }, { actor: other }))).toBe(
+        'ORDERS.ORDER_NOT_FOUND',
+      );
+      expect(await codeOf(world.orders.rpc.call(OrdersRpc.history, { id: orderId }, { actor: other }))).toBe(
+        'ORDERS.ORDER_NOT_FOUND',
+      );
+      await expect(world.orders.rpc.call(OrdersRpc.get, { id: orderId }, { actor: ADMIN })).resolves.toMatchObject({
+        id: orderId,
+      });
     });
 
     it('lists newest first with a cursor, filters by status, and refuses a forged cursor', async () => {
       const actor = newCustomer();
       const ids: string[] = [];
       for (let i = 0; i < 5; i += 1) ids.push((await place(actor, newKey())).orderId);
-      await world.orders.rpc.call(OrdersRpc.cancel, { id: ids[0] as string }, { actor });
+      await world.orders.rpc.call(OrdersRpc.cancel, { id: ids[0] }, { actor });
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
@@ -287,14 +323,22 @@ describe('orders: placing, checkout and idempotency (real Postgres, Kafka, catal
       expect(pending.items.map((o) => o.id).sort()).toEqual([...ids].sort()); // cancelling compensates first: still PENDING
       const admin = await world.orders.rpc.call(OrdersRpc.list, { limit: 100 }, { actor: ADMIN });
       expect(admin.items.length).toBeGreaterThan(5);
-      expect(await codeOf(world.orders.rpc.call(OrdersRpc.list, { limit: 2, cursor: 'garbage' }, { actor }))).toBe('VALIDATION.FAILED');
+      expect(await codeOf(world.orders.rpc.call(OrdersRpc.list, { limit: 2, cursor: 'garbage' }, { actor }))).toBe(
+        'VALIDATION.FAILED',
+      );
     });
 
     it('cancels before confirmation: 202 PENDING, compensating with ReleaseStock, idempotent', async () => {
       const actor = newCustomer();
       const { orderId } = await place(actor, newKey());
-      await expect(world.orders.rpc.call(OrdersRpc.cancel, { id: orderId }, { actor })).resolves.toEqual({ orderId, status: 'PENDING' });
-      await expect(world.orders.rpc.call(OrdersRpc.cancel, { id: orderId }, { actor: ADMIN })).resolves.toEqual({ orderId, status: 'PENDING' });
+      await expect(world.orders.rpc.call(OrdersRpc.cancel, { id: orderId }, { actor })).resolves.toEqual({
+        orderId,
+        status: 'PENDING',
+      });
+      await expect(world.orders.rpc.call(OrdersRpc.cancel, { id: orderId }, { actor: ADMIN })).resolves.toEqual({
+        orderId,
+        status: 'PENDING',
+      });
       const order = await world.orders.rpc.call(OrdersRpc.get, { id: orderId }, { actor });
       expect(order).toMatchObject({ step: 'COMPENSATING', status: 'PENDING', cancellationReason: 'CANCELLED_BY_USER' });
       const messages = await world.orders.messagesOf(orderId);

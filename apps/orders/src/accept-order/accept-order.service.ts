@@ -44,7 +44,11 @@ export class AcceptOrderService {
     const now = this.clock();
     const correlationId = CorrelationContext.currentId() ?? randomUUID();
     const items = order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
-    const started = startSaga({ orderId, userId: order.userId, total: order.total, items, paymentToken: order.paymentToken }, now, this.settings);
+    const started = startSaga(
+      { orderId, userId: order.userId, total: order.total, items, paymentToken: order.paymentToken },
+      now,
+      this.settings,
+    );
     const answer: OrderAccepted = { orderId, status: 'PENDING' };
     await CorrelationContext.run(correlationId, () =>
       this.dataSource.transaction(async (manager) => {
@@ -84,10 +88,23 @@ export class AcceptOrderService {
   }
 }
 
-async function insertLines(tx: { query(sql: string, p: unknown[]): Promise<unknown> }, orderId: string, lines: readonly OrderLine[]) {
+async function insertLines(
+  tx: { query(sql: string, p: unknown[]): Promise<unknown> },
+  orderId: string,
+  lines: readonly OrderLine[],
+) {
   const values: unknown[] = [];
   const rows = lines.map((line, i) => {
-    values.push(orderId, i + 1, line.productId, line.sku, line.name, line.quantity, line.unitPrice.amount, line.unitPrice.currency);
+    values.push(
+      orderId,
+      i + 1,
+      line.productId,
+      line.sku,
+      line.name,
+      line.quantity,
+      line.unitPrice.amount,
+      line.unitPrice.currency,
+    );
     const p = i * 8;
     return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8})`;
   });

@@ -72,7 +72,9 @@ export class DeadlineScanner implements OnApplicationBootstrap, BeforeApplicatio
   private async tick(): Promise<void> {
     try {
       await this.scanOnce();
-      const [row] = await this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM orders WHERE deadline_at <= now()`);
+      const [row] = await this.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM orders WHERE deadline_at <= now()`,
+      );
       this.metrics.overdueSagas.set(row?.n ?? 0);
     } catch (error) {
       this.logger.error({ err: error }, 'deadline scan failed; retrying at the next interval');

@@ -22,7 +22,12 @@ export function commandMessage(saga: Saga, command: SagaCommand, causationId?: s
         causationId,
       );
     case 'AuthorizePayment':
-      return messageOf(AuthorizePayment, orderId, { orderId, amount: command.amount, paymentToken: command.paymentToken }, causationId);
+      return messageOf(
+        AuthorizePayment,
+        orderId,
+        { orderId, amount: command.amount, paymentToken: command.paymentToken },
+        causationId,
+      );
     case 'CommitStock':
       return messageOf(CommitStock, orderId, { orderId }, causationId);
     case 'ReleaseStock':

@@ -20,7 +20,10 @@ export interface SagaConsumerOptions {
 }
 export const SAGA_CONSUMERS = Symbol('SAGA_CONSUMERS');
 
-export const DEFAULT_SAGA_CONSUMERS: SagaConsumerOptions = { inventoryEvents: 'inventory-events', paymentsEvents: 'payments-events' };
+export const DEFAULT_SAGA_CONSUMERS: SagaConsumerOptions = {
+  inventoryEvents: 'inventory-events',
+  paymentsEvents: 'payments-events',
+};
 
 /**
  * inventory.events and payments.events → the checkout saga. Each reply moves its order's saga in
@@ -56,8 +59,10 @@ export class SagaRepliesConsumer implements OnModuleInit {
 }
 
 function replyOf(envelope: Envelope): { orderId: string; event: SagaEvent } | undefined {
-  if (isMessageOf(StockReserved, envelope)) return { orderId: payloadOf(StockReserved, envelope).orderId, event: { kind: 'StockReserved' } };
-  if (isMessageOf(StockRejected, envelope)) return { orderId: payloadOf(StockRejected, envelope).orderId, event: { kind: 'StockRejected' } };
+  if (isMessageOf(StockReserved, envelope))
+    return { orderId: payloadOf(StockReserved, envelope).orderId, event: { kind: 'StockReserved' } };
+  if (isMessageOf(StockRejected, envelope))
+    return { orderId: payloadOf(StockRejected, envelope).orderId, event: { kind: 'StockRejected' } };
   if (isMessageOf(StockCommitted, envelope))
     return { orderId: payloadOf(StockCommitted, envelope).orderId, event: { kind: 'StockCommitted' } };
   if (isMessageOf(StockReleased, envelope)) {

@@ -1,6 +1,4 @@
-import type { SagaSettings } from './saga';
-
-/** Injection token of the saga's {@link SagaSettings}. */
+/** Injection token of the saga's `SagaSettings`. */
 export const SAGA_SETTINGS = Symbol('SAGA_SETTINGS');
 
 /** A clock (tests may move it). */

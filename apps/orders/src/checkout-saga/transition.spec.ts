@@ -267,9 +267,12 @@ describe(transition.name, () => {
       history: sut.history.length > 0,
       resends: sut.resends,
     }).toEqual({ ...shapeOf(expected), resends: expected.resends ?? 0 });
-    const deadline = { step: at(settings.stepTimeoutMs), retry: at(settings.compensationRetryMs), none: null, kept: saga.deadlineAt?.toISOString() }[
-      expected.deadline
-    ];
+    const deadline = {
+      step: at(settings.stepTimeoutMs),
+      retry: at(settings.compensationRetryMs),
+      none: null,
+      kept: saga.deadlineAt?.toISOString(),
+    }[expected.deadline];
     expect(sut.deadlineAt?.toISOString() ?? null).toEqual(deadline ?? null);
     expect(sut.saga.deadlineAt).toEqual(sut.deadlineAt);
     if (sut.history.length > 0) {
@@ -298,7 +301,10 @@ describe(transition.name, () => {
 
   it('refunds with the reason of the cancellation', () => {
     const sut = transition(STATES.CONFIRMED, EVENTS.CancelRequested, now, settings);
-    expect(sut.changed && sut.commands).toEqual([{ kind: 'ReleaseStock' }, { kind: 'RefundPayment', reason: 'CANCELLED_BY_USER' }]);
+    expect(sut.changed && sut.commands).toEqual([
+      { kind: 'ReleaseStock' },
+      { kind: 'RefundPayment', reason: 'CANCELLED_BY_USER' },
+    ]);
   });
 
   it('keeps the first reason when cancelled again while compensating', () => {

@@ -20,7 +20,11 @@ export interface NewOrder {
 }
 
 /** An accepted order: PENDING, asking inventory to reserve its lines, with the step's deadline. */
-export function startSaga(order: NewOrder, now: Date, settings: SagaSettings): { saga: Saga; command: SagaCommand; history: HistoryEntry } {
+export function startSaga(
+  order: NewOrder,
+  now: Date,
+  settings: SagaSettings,
+): { saga: Saga; command: SagaCommand; history: HistoryEntry } {
   const { items, ...known } = order;
   const saga: Saga = {
     ...known,
@@ -53,65 +57,84 @@ export function transition(saga: Saga, event: SagaEvent, now: Date, settings: Sa
 
   switch (saga.step) {
     case 'PENDING':
-      switch (event.kind) {
-        case 'StockReserved':
-          return forward('STOCK_RESERVED', { kind: 'AuthorizePayment', amount: saga.total, paymentToken: saga.paymentToken });
-        case 'StockRejected':
-          return moved(
-            { ...saga, step: 'CANCELLED', status: 'CANCELLED', reason: 'OUT_OF_STOCK', deadlineAt: null },
-            [],
-            [{ kind: 'OrderCancelled', reason: 'OUT_OF_STOCK' }],
-          );
-        case 'DeadlinePassed':
-          return compensate('TIMEOUT', ['stock']);
-        case 'CancelRequested':
-          return compensate('CANCELLED_BY_USER', ['stock']);
-        default:
-          return unchanged(saga, event);
-      }
+      return whilePending();
     case 'STOCK_RESERVED':
-      switch (event.kind) {
-        case 'PaymentAuthorized':
-          return forward('PAYMENT_AUTHORIZED', { kind: 'CommitStock' }, { paymentId: event.paymentId });
-        case 'PaymentDeclined':
-          return compensate('PAYMENT_DECLINED', ['stock']);
-        case 'StockReleased':
-          // the reservation expired under a payment that may still be in flight: void it
-          return event.reason === 'EXPIRED'
-            ? startCompensation({ ...saga, requested: ['stock'] }, 'TIMEOUT', ['payment'], now, settings)
-            : unchanged(saga, event);
-        case 'DeadlinePassed':
-          return compensate('TIMEOUT', ['stock', 'payment']);
-        case 'CancelRequested':
-          return compensate('CANCELLED_BY_USER', ['stock', 'payment']);
-        default:
-          return unchanged(saga, event);
-      }
+      return whileStockReserved();
     case 'PAYMENT_AUTHORIZED':
-      switch (event.kind) {
-        case 'StockCommitted':
-          return moved(
-            { ...saga, step: 'CONFIRMED', status: 'CONFIRMED', deadlineAt: null },
-            [],
-            [{ kind: 'OrderConfirmed' }],
-          );
-        case 'StockReleased':
-          return event.reason === 'EXPIRED'
-            ? startCompensation({ ...saga, requested: ['stock'] }, 'TIMEOUT', ['payment'], now, settings)
-            : unchanged(saga, event);
-        case 'DeadlinePassed':
-          return compensate('TIMEOUT', ['stock', 'payment']);
-        case 'CancelRequested':
-          return compensate('CANCELLED_BY_USER', ['stock', 'payment']);
-        default:
-          return unchanged(saga, event);
-      }
+      return whilePaymentAuthorized();
     case 'CONFIRMED':
       return event.kind === 'CancelRequested' ? compensate('CANCELLED_BY_USER', ['stock', 'payment']) : unchanged(saga, event);
     case 'COMPENSATING':
       return whileCompensating(saga, event, now, settings);
     case 'CANCELLED':
       return afterCancelled(saga, event);
+  }
+
+  function whilePending(): Transition {
+    switch (event.kind) {
+      case 'StockReserved':
+        return forward('STOCK_RESERVED', { kind: 'AuthorizePayment', amount: saga.total, paymentToken: saga.paymentToken });
+      case 'StockRejected':
+        return moved(
+          { ...saga, step: 'CANCELLED', status: 'CANCELLED', reason: 'OUT_OF_STOCK', deadlineAt: null },
+          [],
+          [{ kind: 'OrderCancelled', reason: 'OUT_OF_STOCK' }],
+        );
+      case 'DeadlinePassed':
+        return compensate('TIMEOUT', ['stock']);
+      case 'CancelRequested':
+        return compensate('CANCELLED_BY_USER', ['stock']);
+      case 'PaymentAuthorized': // never asked for yet
+      case 'PaymentDeclined':
+      case 'PaymentRefunded':
+      case 'StockCommitted':
+      case 'StockReleased':
+        return unchanged(saga, event);
+    }
+  }
+
+  function whileStockReserved(): Transition {
+    switch (event.kind) {
+      case 'PaymentAuthorized':
+        return forward('PAYMENT_AUTHORIZED', { kind: 'CommitStock' }, { paymentId: event.paymentId });
+      case 'PaymentDeclined':
+        return compensate('PAYMENT_DECLINED', ['stock']);
+      case 'StockReleased':
+        // the reservation expired under a payment that may still be in flight: void it
+        return event.reason === 'EXPIRED'
+          ? startCompensation({ ...saga, requested: ['stock'] }, 'TIMEOUT', ['payment'], now, settings)
+          : unchanged(saga, event);
+      case 'DeadlinePassed':
+        return compensate('TIMEOUT', ['stock', 'payment']);
+      case 'CancelRequested':
+        return compensate('CANCELLED_BY_USER', ['stock', 'payment']);
+      case 'StockReserved': // the answer to a ReserveStock sent again
+      case 'StockRejected':
+      case 'StockCommitted':
+      case 'PaymentRefunded':
+        return unchanged(saga, event);
+    }
+  }
+
+  function whilePaymentAuthorized(): Transition {
+    switch (event.kind) {
+      case 'StockCommitted':
+        return moved({ ...saga, step: 'CONFIRMED', status: 'CONFIRMED', deadlineAt: null }, [], [{ kind: 'OrderConfirmed' }]);
+      case 'StockReleased':
+        return event.reason === 'EXPIRED'
+          ? startCompensation({ ...saga, requested: ['stock'] }, 'TIMEOUT', ['payment'], now, settings)
+          : unchanged(saga, event);
+      case 'DeadlinePassed':
+        return compensate('TIMEOUT', ['stock', 'payment']);
+      case 'CancelRequested':
+        return compensate('CANCELLED_BY_USER', ['stock', 'payment']);
+      case 'StockReserved':
+      case 'StockRejected':
+      case 'PaymentAuthorized': // the answer to an AuthorizePayment sent again
+      case 'PaymentDeclined':
+      case 'PaymentRefunded':
+        return unchanged(saga, event);
+    }
   }
 }
 
@@ -124,7 +147,11 @@ function whileCompensating(saga: Saga, event: SagaEvent, now: Date, settings: Sa
       return saga.awaiting.includes('payment') ? acknowledge(saga, 'payment') : unchanged(saga, event);
     case 'DeadlinePassed': {
       const commands = saga.awaiting.map((owed) => compensationCommand(owed, reason));
-      return { ...moved({ ...saga, deadlineAt: after(now, settings.compensationRetryMs) }, commands, []), history: [], resends: commands.length };
+      return {
+        ...moved({ ...saga, deadlineAt: after(now, settings.compensationRetryMs) }, commands, []),
+        history: [],
+        resends: commands.length,
+      };
     }
     case 'PaymentAuthorized':
       if (saga.requested.includes('payment')) return unchanged(saga, event);
@@ -152,7 +179,9 @@ function whileCompensating(saga: Saga, event: SagaEvent, now: Date, settings: Sa
         ),
         history: [],
       };
-    default:
+    case 'StockRejected': // a ReleaseStock is on its way behind it and will be acknowledged
+    case 'PaymentDeclined': // a RefundPayment voids the order whatever the provider said
+    case 'CancelRequested': // cancelling is idempotent; the first reason stays
       return unchanged(saga, event);
   }
 }
@@ -188,9 +217,11 @@ function startCompensation(
 ): Transition {
   const awaiting = owed.filter((c) => !saga.requested.includes(c));
   if (awaiting.length === 0) {
-    return moved({ ...saga, step: 'CANCELLED', status: 'CANCELLED', reason, awaiting, deadlineAt: null }, [], [
-      { kind: 'OrderCancelled', reason },
-    ]);
+    return moved(
+      { ...saga, step: 'CANCELLED', status: 'CANCELLED', reason, awaiting, deadlineAt: null },
+      [],
+      [{ kind: 'OrderCancelled', reason }],
+    );
   }
   return moved(
     {

@@ -53,7 +53,10 @@ export class CheckoutService {
         throw new AppError(
           'ORDERS.PRICE_CHANGED',
           `Prices changed since the cart was read: ${changed.map((l) => l.productId).join(', ')}`,
-          changed.map((l) => ({ field: 'items', message: `product ${l.productId} now costs ${l.unitPrice.amount} ${l.unitPrice.currency}` })),
+          changed.map((l) => ({
+            field: 'items',
+            message: `product ${l.productId} now costs ${l.unitPrice.amount} ${l.unitPrice.currency}`,
+          })),
         );
       }
       const accepted = await this.acceptance.accept(
@@ -62,7 +65,10 @@ export class CheckoutService {
       );
       await this.cart.call(CartRpc.clear, {}, { actor }).catch((error: unknown) => {
         this.metrics.cartClearFailures.inc();
-        this.logger.warn({ err: error }, `order ${accepted.orderId} accepted but the cart of user ${actor.userId} was not emptied`);
+        this.logger.warn(
+          { err: error },
+          `order ${accepted.orderId} accepted but the cart of user ${actor.userId} was not emptied`,
+        );
       });
       return accepted;
     });

@@ -117,7 +117,9 @@ export class IdempotencyKeys implements OnApplicationBootstrap, BeforeApplicatio
         claim.key,
         claim.token,
       ])
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'could not release an idempotency key; it frees itself in 30 s'));
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'could not release an idempotency key; it frees itself in 30 s'),
+      );
   }
 
   /** Deletes up to a batch of expired keys; answers how many. */

@@ -17,7 +17,11 @@ const key = (patch: Partial<ExistingKey> = {}): ExistingKey => ({
 
 describe(decideOnExistingKey.name, () => {
   it.each([
-    ['completed, same body → replays the stored answer', key(), { kind: 'replay', status: 202, body: { orderId: 'o1', status: 'PENDING' } }],
+    [
+      'completed, same body → replays the stored answer',
+      key(),
+      { kind: 'replay', status: 202, body: { orderId: 'o1', status: 'PENDING' } },
+    ],
     ['completed, other body → KEY_REUSED', key({ requestHash: 'h2' }), { kind: 'reused' }],
     ['other scope (checkout key used for orders) → KEY_REUSED', key({ scope: 'checkout' }), { kind: 'reused' }],
     ['in progress, fresh → IN_PROGRESS', key({ state: 'IN_PROGRESS', responseStatus: null }), { kind: 'in-progress' }],

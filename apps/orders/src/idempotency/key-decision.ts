@@ -13,10 +13,7 @@ export interface ExistingKey {
 }
 
 export type KeyDecision =
-  | { kind: 'replay'; status: number; body: unknown }
-  | { kind: 'reused' }
-  | { kind: 'in-progress' }
-  | { kind: 'take-over' };
+  { kind: 'replay'; status: number; body: unknown } | { kind: 'reused' } | { kind: 'in-progress' } | { kind: 'take-over' };
 
 /** An IN_PROGRESS key untouched for this long belongs to a request that crashed: the next one takes it over. */
 export const STALE_CLAIM_MS = 30_000;

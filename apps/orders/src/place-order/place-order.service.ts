@@ -40,7 +40,10 @@ export function pricedOrError(priced: PricedOrder): Extract<PricedOrder, { ok: t
         priced.productIds.map((id) => ({ field: 'items', message: `product ${id} is unknown or not on sale` })),
       );
     case 'CURRENCY_MISMATCH':
-      throw new AppError('ORDERS.CURRENCY_MISMATCH', `The products are priced in several currencies: ${priced.currencies.join(', ')}`);
+      throw new AppError(
+        'ORDERS.CURRENCY_MISMATCH',
+        `The products are priced in several currencies: ${priced.currencies.join(', ')}`,
+      );
     case 'TOTAL_TOO_LARGE':
       throw new AppError('ORDERS.TOTAL_TOO_LARGE', 'The order total is too large');
   }

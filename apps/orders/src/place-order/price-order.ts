@@ -19,7 +19,10 @@ export type PricedOrder =
  * The lines of an order at catalog's current prices, in the order asked for: every product must
  * exist and be on sale, all in one currency, and the total must stay a safe integer.
  */
-export function priceOrder(items: readonly { productId: string; quantity: number }[], offers: readonly ProductOffer[]): PricedOrder {
+export function priceOrder(
+  items: readonly { productId: string; quantity: number }[],
+  offers: readonly ProductOffer[],
+): PricedOrder {
   const byId = new Map(offers.filter((o) => o.active).map((o) => [o.id, o]));
   const missing = items.filter((i) => !byId.has(i.productId)).map((i) => i.productId);
   if (missing.length > 0) return { ok: false, reason: 'PRODUCT_UNAVAILABLE', productIds: missing };
@@ -34,5 +37,5 @@ export function priceOrder(items: readonly { productId: string; quantity: number
     amount += line.unitPrice.amount * line.quantity;
     if (!Number.isSafeInteger(amount)) return { ok: false, reason: 'TOTAL_TOO_LARGE' };
   }
-  return { ok: true, lines, total: { amount, currency: currencies[0] as string } };
+  return { ok: true, lines, total: { amount, currency: currencies[0] } };
 }

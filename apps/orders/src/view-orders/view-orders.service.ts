@@ -25,7 +25,9 @@ export class ViewOrdersService {
   async list(actor: Actor, query: ListOrdersQuery): Promise<OrderPage> {
     const cursor = query.cursor === undefined ? undefined : decodeOrderCursor(query.cursor);
     if (query.cursor !== undefined && !cursor) {
-      throw new AppError('VALIDATION.FAILED', 'Invalid cursor', [{ field: 'cursor', message: 'expected a cursor returned by this API' }]);
+      throw new AppError('VALIDATION.FAILED', 'Invalid cursor', [
+        { field: 'cursor', message: 'expected a cursor returned by this API' },
+      ]);
     }
     const rows = await this.dataSource.query<OrderRow[]>(
       `SELECT ${ORDER_COLUMNS} FROM orders
