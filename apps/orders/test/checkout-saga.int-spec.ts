@@ -12,6 +12,7 @@ import {
   type Product,
 } from '@shopmesh/contracts';
 import { waitUntil } from '@shopmesh/testing';
+import { HistoryListener } from '../src/order-history/history-listener';
 import { replyOf, startOrders, type OrdersUnderTest } from './orders-harness';
 import { ADDRESS, newCustomer, newKey, startWorld, type OrdersWorld } from './orders-world';
 
@@ -303,6 +304,27 @@ describe('checkout saga (real Postgres, Kafka, catalog and cart; replies handed 
       });
       expect(elapsed).toBeGreaterThanOrEqual(250);
       expect(elapsed).toBeLessThan(5000);
+    });
+
+    it('re-establishes its LISTEN connection when it drops, and long polls wake again', async () => {
+      const listener = orders.app.get(HistoryListener, { strict: false });
+      const [killed] = await orders.db.query<{ n: number }[]>(
+        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name LIKE '%-history-listener'`,
+      );
+      expect(killed?.n).toBeGreaterThanOrEqual(1);
+      await waitUntil('the listener noticed', () => !listener.listening, { timeoutMs: 5000, intervalMs: 20 }).catch(
+        () => undefined,
+      );
+      await waitUntil('the listener is back', () => listener.listening, { timeoutMs: 10_000, intervalMs: 50 });
+      const actor = newCustomer();
+      const orderId = await place(actor);
+      const started = Date.now();
+      const polled = orders.rpc.call(OrdersRpc.history, { id: orderId, after: 1, waitMs: 10_000 }, { actor });
+      await new Promise((r) => setTimeout(r, 200));
+      await second.deliver(reserved(orderId));
+      await expect(polled).resolves.toMatchObject({ entries: [{ seq: 2, step: 'STOCK_RESERVED' }] });
+      expect(Date.now() - started).toBeLessThan(5000);
     });
 
     it('history long-poll answers empty after waitMs, and at once for a final order', async () => {
