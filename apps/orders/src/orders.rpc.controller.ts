@@ -1,5 +1,6 @@
-import { Controller } from '@nestjs/common';
+import { Controller, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import {
+  metaOfMessage,
   OrdersRpc,
   type Actor,
   type Checkout,
@@ -20,6 +21,13 @@ import { PlaceOrderService } from './place-order/place-order.service';
 import { ViewOrdersService } from './view-orders/view-orders.service';
 
 type HistoryRequest = z.output<typeof OrdersRpc.history.request>;
+
+/** When the caller stops waiting for this call (epoch ms), if it said. */
+const RpcDeadline = createParamDecorator(
+  (_: unknown, context: ExecutionContext): number | undefined => metaOfMessage(context.switchToRpc().getData())?.deadlineAt,
+);
+/** A long poll answers this long before its caller's deadline, so the (possibly empty) answer arrives. */
+const ANSWER_MARGIN_MS = 250;
 
 /** Orders' RPCs (TCP): each acts for the verified user of the call and hands its validated request to its use case. */
 @Controller()
@@ -53,8 +61,16 @@ export class OrdersRpcController {
   }
 
   @RpcHandler(OrdersRpc.history)
-  history(@RpcActor() actor: Actor, @RpcPayload(OrdersRpc.history) request: HistoryRequest): Promise<OrderHistory> {
-    return this.histories.history(actor, request);
+  history(
+    @RpcActor() actor: Actor,
+    @RpcPayload(OrdersRpc.history) request: HistoryRequest,
+    @RpcDeadline() deadlineAt: number | undefined,
+  ): Promise<OrderHistory> {
+    const waitMs =
+      deadlineAt === undefined
+        ? request.waitMs
+        : Math.min(request.waitMs, Math.max(0, deadlineAt - Date.now() - ANSWER_MARGIN_MS));
+    return this.histories.history(actor, { ...request, waitMs });
   }
 
   @RpcHandler(OrdersRpc.cancel)

@@ -336,6 +336,12 @@ describe('checkout saga (real Postgres, Kafka, catalog and cart; replies handed 
         final: false,
       });
       expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+      // a caller that waits less than waitMs gets its (empty) answer before its own deadline, not a timeout
+      started = Date.now();
+      await expect(
+        orders.rpc.call(OrdersRpc.history, { id: orderId, after: 1, waitMs: 20_000 }, { actor, timeoutMs: 1500 }),
+      ).resolves.toEqual({ entries: [], final: false });
+      expect(Date.now() - started).toBeLessThan(1500);
       await orders.deliver(replyOf(StockRejected, orderId, { orderId, unavailableSkus: [] }));
       started = Date.now();
       await expect(orders.rpc.call(OrdersRpc.history, { id: orderId, after: 2, waitMs: 10_000 }, { actor })).resolves.toEqual({
