@@ -36,6 +36,8 @@ export interface OrdersUnderTest {
   scanner: DeadlineScanner;
   keys: IdempotencyKeys;
   logs: string[];
+  /** Stops the app (as a crash-free shutdown would), leaving its database and consumer groups. */
+  stop(): Promise<void>;
   /** Hands a reply to the consumer handler in a transaction, as the idempotent consumer does. */
   deliver(envelope: Envelope): Promise<void>;
   /** The messages recorded for an order, oldest first. */
@@ -77,6 +79,7 @@ export async function startOrders(
   const consumers = options.sameAs?.consumers ?? {
     inventoryEvents: `inventory-events-${suite}-${id}`,
     paymentsEvents: `payments-events-${suite}-${id}`,
+    fromBeginning: false, // shared topics: a suite's new group starts at their end
   };
   const logs: string[] = [];
   const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (logs.push(chunk.toString()), done()) });
@@ -96,6 +99,12 @@ export async function startOrders(
   const db = app.get(DataSource);
   const outbox = app.get(Outbox, { strict: false });
   const handler = app.get(SagaRepliesConsumer, { strict: false });
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      await rpc.close();
+      await app.close();
+    })());
   return {
     app,
     rpc,
@@ -121,9 +130,9 @@ export async function startOrders(
     orderRow: async (orderId) => (await db.query<Record<string, unknown>[]>(`SELECT * FROM orders WHERE id = $1`, [orderId]))[0],
     historyOf: (orderId) =>
       db.query(`SELECT seq, status, step, reason FROM order_history WHERE order_id = $1 ORDER BY seq`, [orderId]),
+    stop,
     close: async () => {
-      await rpc.close();
-      await app.close();
+      await stop();
       if (!options.sameAs) {
         await dropTestDatabase(pgConnectionOf(env), database);
         await deleteGroups(

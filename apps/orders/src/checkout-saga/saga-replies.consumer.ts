@@ -20,9 +20,15 @@ export interface SagaConsumerOptions {
 }
 export const SAGA_CONSUMERS = Symbol('SAGA_CONSUMERS');
 
+/**
+ * A new group reads the reply topics from their start: a reply published before the group's first
+ * commit on a partition (first deployment, a partition that had no message yet) must not be skipped;
+ * replies about other orders are skipped cheaply.
+ */
 export const DEFAULT_SAGA_CONSUMERS: SagaConsumerOptions = {
   inventoryEvents: 'inventory-events',
   paymentsEvents: 'payments-events',
+  fromBeginning: true,
 };
 
 /**
