@@ -64,7 +64,8 @@ export default tseslint.config(
             { group: ['@shopmesh/*/*'], message: 'Import a library only through its root alias (@shopmesh/<lib>).' },
             {
               group: ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'ioredis', '@shopmesh/*', '!@shopmesh/contracts'],
-              message: 'Domain code imports no framework, database or messaging code (only @shopmesh/contracts types); map at the edge.',
+              message:
+                'Domain code imports no framework, database or messaging code (only @shopmesh/contracts types); map at the edge.',
             },
           ],
         },
