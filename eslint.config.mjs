@@ -46,6 +46,33 @@ export default tseslint.config(
     },
   },
   {
+    // orders' domain rules (the saga's state machine, pricing, idempotency decisions) are plain TypeScript
+    files: [
+      'apps/orders/src/checkout-saga/saga.ts',
+      'apps/orders/src/checkout-saga/transition.ts',
+      'apps/orders/src/idempotency/key-decision.ts',
+      'apps/orders/src/idempotency/canonical-json.ts',
+      'apps/orders/src/place-order/price-order.ts',
+      'apps/orders/src/view-orders/order-cursor.ts',
+    ],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@shopmesh/*/*'], message: 'Import a library only through its root alias (@shopmesh/<lib>).' },
+            {
+              group: ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'ioredis', '@shopmesh/*', '!@shopmesh/contracts'],
+              message:
+                'Domain code imports no framework, database or messaging code (only @shopmesh/contracts types); map at the edge.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'libs/testing/**/*.ts'],
     rules: {
       '@typescript-eslint/unbound-method': 'off',

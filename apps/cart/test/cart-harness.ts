@@ -33,6 +33,8 @@ export interface CartUnderTest {
   app: INestApplication;
   rpc: RpcClient;
   opsUrl: string;
+  /** The port of its RPC server (for apps that call it). */
+  tcpPort: number;
   /** The Kafka group of its catalog.events consumer. */
   groupId: string;
   logs: string[];
@@ -80,6 +82,7 @@ export async function startCart(
     app,
     rpc,
     opsUrl,
+    tcpPort,
     groupId: `cart.${consumerName}`,
     logs,
     close: async () => {
