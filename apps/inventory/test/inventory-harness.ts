@@ -75,7 +75,9 @@ export async function startInventory(suite: string, options: StartInventoryOptio
   const module = InventoryModule.forRoot(config, {
     logDestination: sink,
     commands: { name: names.commands, acceptsOrder: (orderId) => ours.has(orderId) },
-    catalog: { name: names.catalog, acceptsSku: (sku) => sku.startsWith(skuPrefix) },
+    // a new group of the suite's own: starting at the topic's first message would mean reading every test run's
+    // products on a long-lived broker; the suite creates its products after the group has joined
+    catalog: { name: names.catalog, fromBeginning: false, acceptsSku: (sku) => sku.startsWith(skuPrefix) },
     sweeper: { enabled: options.sweeper?.enabled ?? false, batchSize: options.sweeper?.batchSize },
   });
   const app = await startApp(module, { http: { host: '127.0.0.1', port: opsPort }, tcp: { host: '127.0.0.1', port: tcpPort } });
