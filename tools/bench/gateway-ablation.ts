@@ -25,11 +25,11 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
 /** Each switch: the files it patches in the copy, and how (the text must be there, once). */
 const SWITCHES: Record<string, Array<{ file: string; find: string; replace: (flag: string) => string }>> = {
-  'request logging (pino-http)': [
+  'request logging': [
     {
-      file: 'libs/logging/src/logging.module.js',
-      find: 'nestjs_pino_1.LoggerModule.forRoot({',
-      replace: (flag) => `nestjs_pino_1.LoggerModule.forRoot({ ...(${flag} ? { forRoutes: ['bench-ablation-no-route'] } : {}),`,
+      file: 'libs/logging/src/request-log.middleware.js',
+      find: 'return (req, res, next) => {',
+      replace: (flag) => `if (${flag}) return (req, res, next) => next(); return (req, res, next) => {`,
     },
   ],
   'rate limiting (Redis)': [

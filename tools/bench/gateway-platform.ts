@@ -1,6 +1,6 @@
 /**
  * The processes of `npm run bench:gateway`: catalog (seeded) and identity on fresh test databases,
- * the full gateway, all from `dist/`, and bare forwarding gateways (`bare-gateway.ts`) on demand.
+ * cart (Redis), the full gateway, all from `dist/`, and bare forwarding gateways (`bare-gateway.ts`) on demand.
  * Everything started here is registered with the {@link Teardown}: processes stopped, databases
  * dropped, rate-limit counters, keys and logs removed.
  */
@@ -34,6 +34,7 @@ export interface GatewayPlatform {
   env: Record<string, string>;
   catalog: AppProcess;
   identity: AppProcess;
+  cart: AppProcess;
   gateway: AppProcess;
   /** Starts a bare forwarding gateway on `adapter` in its own process, to the same catalog. */
   startBare(adapter: Adapter): Promise<BareGateway>;
@@ -95,12 +96,16 @@ export async function startGatewayPlatform(teardown: Teardown, options: Platform
   teardown.add(`drop ${catalogDb}`, () => dropTestDatabase(conn, catalogDb));
   const identityDb = await createTestDatabase(conn, 'shopmesh_identity', 'bench');
   teardown.add(`drop ${identityDb}`, () => dropTestDatabase(conn, identityDb));
-  const [catalogTcp, catalogOps, identityTcp, identityOps, gatewayPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
+  const ports: number[] = [];
+  for (let i = 0; i < 7; i += 1) ports.push(await freePort());
+  const [catalogTcp, catalogOps, identityTcp, identityOps, cartTcp, cartOps, gatewayPort] = ports as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   const env = {
     ...base,
@@ -114,6 +119,10 @@ export async function startGatewayPlatform(teardown: Teardown, options: Platform
     IDENTITY_ADDRESSES: `127.0.0.1:${identityTcp}`,
     IDENTITY_OPS_PORT: String(identityOps),
     IDENTITY_OPS_HOST: '127.0.0.1',
+    CART_TCP_PORT: String(cartTcp),
+    CART_ADDRESSES: `127.0.0.1:${cartTcp}`,
+    CART_OPS_PORT: String(cartOps),
+    CART_OPS_HOST: '127.0.0.1',
     GATEWAY_PORT: String(gatewayPort),
     GATEWAY_HOST: '127.0.0.1',
   };
@@ -131,7 +140,8 @@ export async function startGatewayPlatform(teardown: Teardown, options: Platform
   };
   const catalog = started(new AppProcess('catalog', env, catalogOps));
   const identity = started(new AppProcess('identity', env, identityOps));
-  await Promise.all([catalog.start(), identity.start()]);
+  const cart = started(new AppProcess('cart', env, cartOps));
+  await Promise.all([catalog.start(), identity.start(), cart.start()]);
   // the gateway logs one line per request, as in production
   const gateway = started(
     new AppProcess('gateway', { ...env, LOG_LEVEL: 'info', ...options.gatewayEnv }, gatewayPort, options.gatewayNodeArgs),
@@ -161,5 +171,5 @@ export async function startGatewayPlatform(teardown: Teardown, options: Platform
     return { adapter, url: `http://127.0.0.1:${port}`, pid: child.pid };
   };
 
-  return { env, catalog, identity, gateway, startBare };
+  return { env, catalog, identity, cart, gateway, startBare };
 }

@@ -5,22 +5,26 @@
  *     metrics, rate limits, auth guard, helmet) vs the baseline: a bare Nest Express app forwarding
  *     the same routes to the same catalog over Nest's stock ClientTCP (`bare-gateway.ts`).
  * (b) The same bare app on Fastify vs on Express.
- * (c) An authenticated `GET /v1/me` (JWT verification, cached session check, RPC to identity).
+ * (c) An authenticated `GET /v1/me` (JWT verification, cached session check, RPC to identity) and
+ *     `GET /v1/cart` (the same token checks, an RPC to cart, which reads the cart from Redis; one
+ *     line in it), one user logged in once.
  * (d) Logins per second at concurrency 1, 2, 4 and identity's CPU time per login, vs raw argon2 verify.
  *
  * Loads: open loop at `BENCH_RATES` (default 500,1500 req/s) and closed loop at saturation
  * (`BENCH_CONNECTIONS`, default 32), each for `BENCH_SECONDS` (default 10) after an untimed warm-up.
- * `BENCH_BUILD=0` skips `nest build`; `BENCH_CPU_PROFILE=1` (or a directory to keep it in) only runs
+ * `BENCH_BUILD=0` skips `nest build`; `BENCH_BEFORE=<a copy of dist/>` adds to (a) a gateway started
+ * from that build (an earlier commit's), so before and after are measured in one run;
+ * `BENCH_CPU_PROFILE=1` (or a directory to keep it in) only runs
  * the saturation loads against a gateway under `--cpu-prof` and prints where its time goes
  * (`gateway-ablation.ts` measures the same by switching edge features off one at a time).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { REPO_ROOT } from '@shopmesh/testing';
+import { REPO_ROOT, freePort, waitUntil } from '@shopmesh/testing';
 import { DEMO_PRODUCTS } from '@shopmesh/demo-data';
 import { infraUp } from '../infra';
 import { profileTables, summarizeProfile } from './cpu-profile';
@@ -38,6 +42,7 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const LOGIN_CONCURRENCY = (process.env.BENCH_LOGIN_CONCURRENCY ?? '1,2,4').split(',').map(Number);
 const SEARCH_WORD = process.env.BENCH_SEARCH_WORD ?? 'design';
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE;
+const BEFORE = process.env.BENCH_BEFORE;
 const PASSWORD = 'correct horse battery staple';
 
 interface Load {
@@ -163,22 +168,61 @@ async function accessToken(api: string): Promise<{ email: string; token: string 
   return { email, token: ((await login.json()) as { accessToken: string }).accessToken };
 }
 
+/** Puts one product in the user's cart, so `GET /v1/cart` answers a line (snapshotted from catalog). */
+async function fillCart(api: string, token: string): Promise<void> {
+  const res = await fetch(`${api}/v1/cart/items/${DEMO_PRODUCTS[1]?.id ?? ''}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ quantity: 2 }),
+  });
+  if (res.status !== 200) throw new Error(`PUT /v1/cart/items answered ${res.status}: ${await res.text()}`);
+}
+
+/** The gateway of another build (`BENCH_BEFORE`), on the same platform, logging as the other one. */
+async function startGatewayFrom(teardown: Teardown, platform: GatewayPlatform, dist: string): Promise<Target> {
+  const port = await freePort();
+  const logFile = join(tmpdir(), `shopmesh-bench-gateway-before-${port}.log`);
+  const log = createWriteStream(logFile);
+  const child = spawn(process.execPath, [resolve(dist, 'apps/gateway/src/main.js')], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', ...platform.env, LOG_LEVEL: 'info', GATEWAY_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  teardown.add(`stop the gateway from ${dist}`, async () => {
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(logFile, { force: true });
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitUntil(`the gateway from ${dist} is ready`, async () => (await fetch(`${base}/health/ready`)).status === 200, {
+    timeoutMs: 30_000,
+  });
+  return { name: `full gateway before (${dist})`, base, pid: () => child.pid };
+}
+
 const ROUTES = [
   { route: 'GET /v1/products/:id', path: `/v1/products/${DEMO_PRODUCTS[0]?.id ?? ''}` },
   { route: `GET /v1/products?query=${SEARCH_WORD}&limit=20`, path: `/v1/products?query=${SEARCH_WORD}&limit=20` },
 ];
 
-async function benchmark(platform: GatewayPlatform): Promise<string> {
+async function benchmark(teardown: Teardown, platform: GatewayPlatform): Promise<string> {
   const gateway: Target = { name: 'full gateway', base: platform.gateway.url, pid: () => platform.gateway.pid };
+  const before = BEFORE ? await startGatewayFrom(teardown, platform, BEFORE) : undefined;
   const [express, fastify] = await Promise.all([platform.startBare('express'), platform.startBare('fastify')]);
   const bareExpress: Target = { name: 'bare Nest Express (baseline)', base: express.url, pid: () => express.pid };
   const bareFastify: Target = { name: 'bare Nest Fastify', base: fastify.url, pid: () => fastify.pid };
   const { email, token } = await accessToken(platform.gateway.url);
   const authenticated: Target = { ...gateway, headers: { authorization: `Bearer ${token}` } };
+  await fillCart(platform.gateway.url, token);
 
   say(`warming up (${WARMUP_SECONDS} s per target and route, untimed)…`);
-  for (const { path } of ROUTES) for (const t of [bareExpress, gateway, bareFastify]) await warmUp(path, t);
+  for (const { path } of ROUTES)
+    for (const t of [bareExpress, gateway, ...(before ? [before] : []), bareFastify]) await warmUp(path, t);
   await warmUp('/v1/me', authenticated);
+  await warmUp('/v1/cart', authenticated);
 
   const a: Row[][] = [];
   const b: Row[][] = [];
@@ -186,13 +230,20 @@ async function benchmark(platform: GatewayPlatform): Promise<string> {
   for (const { route, path } of ROUTES) {
     for (const load of LOADS) {
       const base = await measure(route, path, bareExpress, load);
-      a.push([base, await measure(route, path, gateway, load)]);
+      a.push([base, await measure(route, path, gateway, load), ...(before ? [await measure(route, path, before, load)] : [])]);
       b.push([base, await measure(route, path, bareFastify, load)]);
     }
   }
   for (const [i, load] of LOADS.entries()) {
     const [base, byId] = a[i] ?? [];
-    if (base && byId) c.push([base, byId, await measure('GET /v1/me', '/v1/me', authenticated, load)]);
+    if (base && byId) {
+      c.push([
+        base,
+        byId,
+        await measure('GET /v1/me', '/v1/me', authenticated, load),
+        await measure('GET /v1/cart', '/v1/cart', authenticated, load),
+      ]);
+    }
   }
 
   const params = {
@@ -221,9 +272,8 @@ async function benchmark(platform: GatewayPlatform): Promise<string> {
     ROUTES.map(({ route }) => verdict(route, a)).join('\n'),
     `### (b) bare forwarding app: Fastify vs Express`,
     httpTable(b),
-    `### (c) authenticated GET /v1/me (one user; session check cached ${platform.env.SESSION_CHECK_CACHE_MS} ms) vs (a)'s baseline`,
+    `### (c) authenticated GET /v1/me and GET /v1/cart (one user, one line in the cart; session check cached ${platform.env.SESSION_CHECK_CACHE_MS} ms) vs (a)'s baseline`,
     httpTable(c),
-    'TODO: GET /v1/cart once the cart app exists (it is being built elsewhere).',
     `### (d) logins (argon2id m=${params.memoryCost} KiB, t=${params.timeCost}, p=${params.parallelism}), ${SECONDS} s each`,
     loginTable(d),
   ].join('\n\n');
@@ -272,7 +322,7 @@ async function main(): Promise<void> {
       report = await profile(teardown, dir, keep);
     } else {
       say('starting catalog, identity and the gateway on fresh test databases…');
-      report = await benchmark(await startGatewayPlatform(teardown));
+      report = await benchmark(teardown, await startGatewayPlatform(teardown));
     }
     await teardown.run();
     const wall = (performance.now() - started) / 1000;

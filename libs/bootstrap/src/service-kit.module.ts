@@ -32,7 +32,7 @@ export class ServiceKitModule {
   static forService(config: ServiceConfig, options: ServiceKitOptions = {}): DynamicModule {
     const imports: NonNullable<ModuleMetadata['imports']> = [
       LoggingModule.forRoot({ service: config.name, level: config.logLevel, destination: options.logDestination }),
-      MetricsModule.forRoot({ service: config.name }),
+      MetricsModule.forRoot({ service: config.name, rpcServer: Boolean(config.tcp) }),
       HealthModule.forRoot({
         service: config.name,
         postgres: Boolean(config.postgres),

@@ -1,9 +1,9 @@
-import type { IncomingMessage } from 'node:http';
-import { DynamicModule, Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { CORRELATION_HEADER } from './correlation-context';
 import { metaOfMessage } from '@shopmesh/contracts';
+import { CorrelationContext } from './correlation-context';
+import { requestLogMiddleware } from './request-log.middleware';
 
 export interface LoggingOptions {
   /** Service name written on every line. */
@@ -19,40 +19,49 @@ const isExpected = (error: unknown): boolean => {
   return typeof code === 'string' && typeof status === 'number' && status < 500;
 };
 
-const correlationIdOf = (req: IncomingMessage): string => String(req.headers[CORRELATION_HEADER] ?? '');
+/**
+ * The correlation id of the work in progress (an HTTP request, an RPC message served, a Kafka
+ * message consumed) on every line logged while doing it, without a child logger per request.
+ * A fresh object each time: pino merges the line's own fields into it.
+ */
+export const correlationIdMixin = (): Record<string, string> => {
+  const correlationId = CorrelationContext.currentId();
+  return correlationId === undefined ? {} : { correlationId };
+};
 
 /**
- * JSON logs through nestjs-pino: one line per HTTP request and per RPC message served,
- * each carrying the correlation id, plus the same id on every line logged while handling it.
- * Health and metrics requests are not logged (probes would drown the rest).
+ * JSON logs through nestjs-pino: one line per HTTP request (`requestLogMiddleware`) and per RPC
+ * message served, each carrying the correlation id, plus the same id on every line logged while
+ * handling it (the logger's mixin reads `CorrelationContext`). Health and metrics requests are not
+ * logged (probes would drown the rest).
+ *
+ * pino-http's own middleware is not mounted (`forRoutes: []`): it built three child loggers and
+ * ran pino's request serializers for every request, about a quarter of the gateway's CPU per
+ * product read (BENCHMARKS.md); its instance still provides the root logger.
  */
 @Module({})
-export class LoggingModule {
+export class LoggingModule implements NestModule {
+  constructor(private readonly pino: PinoLogger) {}
+
   static forRoot(options: LoggingOptions): DynamicModule {
     return {
       module: LoggingModule,
       imports: [
         LoggerModule.forRoot({
+          forRoutes: [],
           pinoHttp: [
             {
               level: options.level,
               base: { service: options.service },
               messageKey: 'msg',
-              genReqId: correlationIdOf,
-              customProps: (req) => ({ correlationId: correlationIdOf(req) }),
-              quietReqLogger: true,
-              autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
+              mixin: correlationIdMixin,
               redact: ['req.headers.authorization', 'req.headers.cookie'],
-              serializers: {
-                req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
-                res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-              },
+              wrapSerializers: false,
             },
             options.destination ?? process.stdout,
           ],
           microservice: {
             genReqId: (ctx) => metaOfMessage(ctx.switchToRpc().getData())?.correlationId ?? '',
-            customProps: (ctx) => ({ correlationId: metaOfMessage(ctx.switchToRpc().getData())?.correlationId }),
             quietRpcLogger: true,
             // expected outcomes (a coded error below 500) are not errors of this service
             customLogLevel: (_ctx, error) => (error === undefined ? 'info' : isExpected(error) ? 'info' : 'error'),
@@ -66,5 +75,10 @@ export class LoggingModule {
       ],
       exports: [LoggerModule],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    // no request context here, so `logger` is the root logger
+    consumer.apply(requestLogMiddleware(this.pino.logger)).forRoutes('*');
   }
 }

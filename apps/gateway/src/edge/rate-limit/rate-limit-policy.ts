@@ -1,3 +1,5 @@
+import type { RateLimitCounting } from './rate-limiter';
+
 /** The policies a route can name in `@RateLimit(...)`. */
 export const RATE_LIMIT_POLICY_NAMES = ['login', 'register', 'auth', 'read', 'write'] as const;
 
@@ -19,20 +21,30 @@ export interface RateLimitPolicy {
    * first), `closed` answers 503 `RATE_LIMIT.UNAVAILABLE` (protection first).
    */
   onRedisFailure: 'open' | 'closed';
+  /**
+   * `exact`: each request is counted in Redis before it is answered. `batched`: a busy caller's
+   * requests are counted in the gateway and sent to Redis every 100 ms (`LocalAllowance`): one
+   * round trip per caller per 100 ms instead of one per request, at the price of a small
+   * overshoot when several gateway instances serve the same caller.
+   */
+  counting: RateLimitCounting;
 }
 
 export type RateLimitPolicies = Readonly<Record<RateLimitPolicyName, RateLimitPolicy>>;
 
 /**
- * Who is counted and how each policy fails; limits and windows come from configuration.
+ * Who is counted, how each policy fails and how exactly it counts; limits and windows come from
+ * configuration. Only reads are batched: login and register stay exact (one Redis round trip each).
  * Login and register fail closed: an outage must not open the door to credential stuffing or
  * mass sign-ups. Refresh and logout (`auth`) carry unguessable tokens, reads and writes are of
  * authenticated or public data: they fail open rather than take the API down with Redis.
  */
-export const POLICY_BEHAVIOUR: Readonly<Record<RateLimitPolicyName, Pick<RateLimitPolicy, 'keyBy' | 'onRedisFailure'>>> = {
-  login: { keyBy: 'ip', onRedisFailure: 'closed' },
-  register: { keyBy: 'ip', onRedisFailure: 'closed' },
-  auth: { keyBy: 'ip', onRedisFailure: 'open' },
-  read: { keyBy: 'user', onRedisFailure: 'open' },
-  write: { keyBy: 'user', onRedisFailure: 'open' },
+export const POLICY_BEHAVIOUR: Readonly<
+  Record<RateLimitPolicyName, Pick<RateLimitPolicy, 'keyBy' | 'onRedisFailure' | 'counting'>>
+> = {
+  login: { keyBy: 'ip', onRedisFailure: 'closed', counting: 'exact' },
+  register: { keyBy: 'ip', onRedisFailure: 'closed', counting: 'exact' },
+  auth: { keyBy: 'ip', onRedisFailure: 'open', counting: 'exact' },
+  read: { keyBy: 'user', onRedisFailure: 'open', counting: 'batched' },
+  write: { keyBy: 'user', onRedisFailure: 'open', counting: 'exact' },
 };

@@ -6,6 +6,7 @@ const policy = (keyBy: RateLimitPolicy['keyBy']): RateLimitPolicy => ({
   windowMs: 1000,
   keyBy,
   onRedisFailure: 'open',
+  counting: 'exact',
 });
 const request = (user?: { id?: unknown }): RateLimitedRequest => ({
   socket: { remoteAddress: '198.51.100.9' },

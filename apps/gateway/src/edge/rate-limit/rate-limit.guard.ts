@@ -16,6 +16,8 @@ const FAILURE_LOG_INTERVAL_MS = 10_000;
  * `<prefix>:<policy>:user:<id>` or `<prefix>:<policy>:ip:<address>`, and answers 429
  * `RATE_LIMIT.EXCEEDED` with `Retry-After` past the limit. Every counted response carries
  * `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit-Policy`.
+ * Read policies count busy callers in the process and send the counts every 100 ms
+ * (`RedisRateLimiter`, `LocalAllowance`); login and register are counted in Redis one by one.
  * When Redis fails, the policy decides: `open` lets the request through, `closed` answers 503
  * `RATE_LIMIT.UNAVAILABLE`; either way within the Redis command timeout.
  *
@@ -47,7 +49,7 @@ export class RateLimitGuard implements CanActivate {
     const key = `${this.settings.keyPrefix}:${name}:${rateLimitSubject(req, policy, this.settings.trustedProxyHops)}`;
     let window: RateLimitWindow;
     try {
-      window = await this.limiter.hit(key, policy.windowMs);
+      window = await this.limiter.hit(key, policy.windowMs, policy.counting);
     } catch (error) {
       return this.whenUnavailable(name, policy, error);
     }
