@@ -1,5 +1,5 @@
 /** The policies a route can name in `@RateLimit(...)`. */
-export const RATE_LIMIT_POLICY_NAMES = ['login', 'register', 'auth', 'read', 'write'] as const;
+export const RATE_LIMIT_POLICY_NAMES = ['login', 'register', 'auth', 'read', 'write', 'stream'] as const;
 
 export type RateLimitPolicyName = (typeof RATE_LIMIT_POLICY_NAMES)[number];
 
@@ -27,7 +27,9 @@ export type RateLimitPolicies = Readonly<Record<RateLimitPolicyName, RateLimitPo
  * Who is counted and how each policy fails; limits and windows come from configuration.
  * Login and register fail closed: an outage must not open the door to credential stuffing or
  * mass sign-ups. Refresh and logout (`auth`) carry unguessable tokens, reads and writes are of
- * authenticated or public data: they fail open rather than take the API down with Redis.
+ * authenticated or public data: they fail open rather than take the API down with Redis. Opening
+ * an event stream (`stream`) holds a connection for minutes, so it has its own, smaller budget per
+ * user; it fails open like reads.
  */
 export const POLICY_BEHAVIOUR: Readonly<Record<RateLimitPolicyName, Pick<RateLimitPolicy, 'keyBy' | 'onRedisFailure'>>> = {
   login: { keyBy: 'ip', onRedisFailure: 'closed' },
@@ -35,4 +37,5 @@ export const POLICY_BEHAVIOUR: Readonly<Record<RateLimitPolicyName, Pick<RateLim
   auth: { keyBy: 'ip', onRedisFailure: 'open' },
   read: { keyBy: 'user', onRedisFailure: 'open' },
   write: { keyBy: 'user', onRedisFailure: 'open' },
+  stream: { keyBy: 'user', onRedisFailure: 'open' },
 };
