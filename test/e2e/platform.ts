@@ -103,11 +103,11 @@ export async function startPlatform(
   const start = async (name: string, port: number, vars = env): Promise<AppProcess> => {
     const app = new AppProcess(name, vars, port);
     started.push(app);
-    return app.start();
+    return app.start(90_000);
   };
   try {
-    // in two waves (orders calls catalog and cart): seven Nest apps booting at once on a small, busy
-    // machine can each take longer than AppProcess's 30 s to answer /health/live
+    // in two waves (orders calls catalog and cart), each given 90 s: seven Nest apps booting on a
+    // small machine that is also running other suites can take longer than 30 s
     const [catalog, identity, cart] = await Promise.all([
       start('catalog', opsPort('catalog')),
       start('identity', opsPort('identity')),
