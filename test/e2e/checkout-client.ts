@@ -127,14 +127,14 @@ export class CheckoutClient {
   }
 
   /** Waits until the order is CONFIRMED or CANCELLED with its saga done. */
-  finalOrder(token: string, id: string, timeoutMs = 60_000): Promise<OrderBody> {
+  finalOrder(token: string, id: string, timeoutMs = 60_000, intervalMs = 200): Promise<OrderBody> {
     return waitUntil(
       `order ${id} is final`,
       async () => {
         const order = await this.order(token, id);
         return (order.step === 'CONFIRMED' || order.step === 'CANCELLED') && order;
       },
-      { timeoutMs, intervalMs: 200 },
+      { timeoutMs, intervalMs },
     );
   }
 

@@ -187,7 +187,7 @@ describe('checkout through the gateway (real processes)', () => {
     expect(answers.filter((a) => a.status === 202)).toHaveLength(100);
     const owners = new Map(answers.map((a, i) => [a.body.orderId, buyers[i % 20] ?? '']));
     expect(owners.size).toBe(100);
-    const finals = await Promise.all([...owners].map(([id, token]) => client.finalOrder(token, id, 120_000)));
+    const finals = await Promise.all([...owners].map(([id, token]) => client.finalOrder(token, id, 120_000, 1000)));
     const outcome = (o: OrderBody) => `${o.status}${o.cancellationReason ? ` ${o.cancellationReason}` : ''}`;
     const counts = finals.reduce<Record<string, number>>((acc, o) => ({ ...acc, [outcome(o)]: (acc[outcome(o)] ?? 0) + 1 }), {});
     expect(counts).toEqual({ CONFIRMED: 5, 'CANCELLED OUT_OF_STOCK': 95 });
