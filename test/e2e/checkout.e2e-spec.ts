@@ -4,8 +4,6 @@ import { AppProcess, freePort, readSse, waitUntil } from '@shopmesh/testing';
 import { ADDRESS, CheckoutClient, type OrderBody } from './checkout-client';
 import { startPlatform, type Platform } from './platform';
 
-jest.setTimeout(180_000);
-
 type Problem = { code: string; errors?: Array<{ field: string }> };
 type Accepted = { orderId: string; status: string };
 

@@ -19,10 +19,6 @@ export class OrderEventStreams implements BeforeApplicationShutdown {
     return { signal: controller.signal, release: () => this.open.delete(controller) };
   }
 
-  get size(): number {
-    return this.open.size;
-  }
-
   beforeApplicationShutdown(): void {
     this.closing = true;
     for (const controller of this.open) controller.abort();
