@@ -1,68 +1,155 @@
 import { AppProcess, freePort, testEnv, waitUntil } from '@shopmesh/testing';
 import { prepareCatalogDatabase } from './catalog-database';
 import { prepareIdentityDatabase } from './identity-database';
+import { prepareServiceDatabase } from './service-databases';
 
-/** Gateway, identity, catalog and cart as real processes from `dist/`, on fresh test databases (catalog seeded). */
+/** The test database of each app that owns one (what `npm run check:invariants` reads, say). */
+export interface PlatformDatabases {
+  identity: string;
+  catalog: string;
+  inventory: string;
+  orders: string;
+  payments: string;
+}
+
+/**
+ * Every app as a real process from `dist/`, each on a fresh test database (catalog seeded):
+ * gateway, identity, catalog, cart, inventory, orders and payments.
+ */
 export interface Platform {
   gateway: AppProcess;
   identity: AppProcess;
   catalog: AppProcess;
   cart: AppProcess;
+  inventory: AppProcess;
+  orders: AppProcess;
+  payments: AppProcess;
   api: string;
   env: Record<string, string>;
+  databases: PlatformDatabases;
   stop(): Promise<void>;
 }
 
+/** Apps with a TCP server (and an ops port), in the order their ports are handed out. */
+const SERVICES = ['catalog', 'identity', 'cart', 'inventory', 'orders', 'payments'] as const;
+
 export async function startPlatform(
   suite: string,
+  /** Variables of every app (short saga deadlines for a timeout test: `ORDER_STEP_TIMEOUT_MS`, say). */
   overrides: Record<string, string> = {},
   /** Variables of the gateway alone (a Redis behind a proxy the test controls, say). */
   gatewayOverrides: Record<string, string> = {},
 ): Promise<Platform> {
   const base = testEnv({ RPC_TIMEOUT_MS: '1500', HEALTH_CHECK_TIMEOUT_MS: '1000', SHUTDOWN_DRAIN_MS: '1000', ...overrides });
-  const [catalogDb, identityDb] = await Promise.all([prepareCatalogDatabase(suite, base), prepareIdentityDatabase(suite, base)]);
-  const ports: number[] = [];
-  for (let i = 0; i < 7; i += 1) ports.push(await freePort());
-  const [tcp, ops, idTcp, idOps, cartTcp, cartOps, http] = ports as [number, number, number, number, number, number, number];
-  const env = {
+  const prepared = await Promise.allSettled([
+    prepareCatalogDatabase(suite, base),
+    prepareIdentityDatabase(suite, base),
+    prepareServiceDatabase('inventory', suite, base),
+    prepareServiceDatabase('orders', suite, base),
+    prepareServiceDatabase('payments', suite, base),
+  ]);
+  const failed = prepared.find((p) => p.status === 'rejected');
+  if (failed) {
+    await Promise.allSettled(prepared.flatMap((p) => (p.status === 'fulfilled' ? [p.value.drop()] : [])));
+    throw failed.reason;
+  }
+  const [catalogDb, identityDb, inventoryDb, ordersDb, paymentsDb] = prepared.map(
+    (p) => (p as PromiseFulfilledResult<{ database: string; drop: () => Promise<void> }>).value,
+  ) as [
+    { database: string; drop: () => Promise<void> },
+    { database: string; drop: () => Promise<void> },
+    { database: string; drop: () => Promise<void> },
+    { database: string; drop: () => Promise<void> },
+    { database: string; drop: () => Promise<void> },
+  ];
+  const dropAll = () => Promise.all([catalogDb, identityDb, inventoryDb, ordersDb, paymentsDb].map((d) => d.drop()));
+  const databases: PlatformDatabases = {
+    identity: identityDb.database,
+    catalog: catalogDb.database,
+    inventory: inventoryDb.database,
+    orders: ordersDb.database,
+    payments: paymentsDb.database,
+  };
+  const ports = new Map<string, { tcp: number; ops: number }>();
+  for (const name of SERVICES) ports.set(name, { tcp: await freePort(), ops: await freePort() });
+  const http = await freePort();
+  const serviceEnv = Object.fromEntries(
+    SERVICES.flatMap((name) => {
+      const { tcp, ops } = ports.get(name) as { tcp: number; ops: number };
+      const p = name.toUpperCase();
+      return [
+        [`${p}_TCP_PORT`, String(tcp)],
+        [`${p}_ADDRESSES`, `127.0.0.1:${tcp}`],
+        [`${p}_ADVERTISED_ADDRESS`, `127.0.0.1:${tcp}`],
+        [`${p}_OPS_PORT`, String(ops)],
+        [`${p}_OPS_HOST`, '127.0.0.1'],
+      ];
+    }),
+  );
+  const env: Record<string, string> = {
     ...base,
-    CATALOG_DB_NAME: catalogDb.database,
-    CATALOG_TCP_PORT: String(tcp),
-    CATALOG_ADDRESSES: `127.0.0.1:${tcp}`,
-    CATALOG_OPS_PORT: String(ops),
-    CATALOG_OPS_HOST: '127.0.0.1',
-    IDENTITY_DB_NAME: identityDb.database,
-    IDENTITY_TCP_PORT: String(idTcp),
-    IDENTITY_ADDRESSES: `127.0.0.1:${idTcp}`,
-    IDENTITY_OPS_PORT: String(idOps),
-    IDENTITY_OPS_HOST: '127.0.0.1',
-    CART_TCP_PORT: String(cartTcp),
-    CART_ADDRESSES: `127.0.0.1:${cartTcp}`,
-    CART_OPS_PORT: String(cartOps),
-    CART_OPS_HOST: '127.0.0.1',
+    ...serviceEnv,
+    CATALOG_DB_NAME: databases.catalog,
+    IDENTITY_DB_NAME: databases.identity,
+    INVENTORY_DB_NAME: databases.inventory,
+    ORDERS_DB_NAME: databases.orders,
+    PAYMENTS_DB_NAME: databases.payments,
     GATEWAY_PORT: String(http),
     GATEWAY_HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
   };
-  const [catalog, identity, cart] = await Promise.all([
-    new AppProcess('catalog', env, ops).start(),
-    new AppProcess('identity', env, idOps).start(),
-    new AppProcess('cart', env, cartOps).start(),
-  ]);
-  const gateway = await new AppProcess('gateway', { ...env, ...gatewayOverrides }, http).start();
-  await waitUntil('the gateway is ready', async () => (await fetch(`${gateway.url}/health/ready`)).status === 200, {
-    timeoutMs: 30_000,
-  });
-  return {
-    gateway,
-    identity,
-    catalog,
-    cart,
-    api: gateway.url,
-    env,
-    stop: async () => {
-      await Promise.all([gateway.stop(), catalog.stop(), identity.stop(), cart.stop()]);
-      await Promise.all([catalogDb.drop(), identityDb.drop()]);
-    },
+  const opsPort = (name: (typeof SERVICES)[number]) => (ports.get(name) as { ops: number }).ops;
+  const started: AppProcess[] = [];
+  const start = async (name: string, port: number, vars = env): Promise<AppProcess> => {
+    const app = new AppProcess(name, vars, port);
+    started.push(app);
+    return app.start(90_000);
   };
+  try {
+    // in two waves (orders calls catalog and cart), each given 90 s: seven Nest apps booting on a
+    // small machine that is also running other suites can take longer than 30 s
+    const [catalog, identity, cart] = await Promise.all([
+      start('catalog', opsPort('catalog')),
+      start('identity', opsPort('identity')),
+      start('cart', opsPort('cart')),
+    ]);
+    const [inventory, payments, orders] = await Promise.all([
+      start('inventory', opsPort('inventory')),
+      start('payments', opsPort('payments')),
+      start('orders', opsPort('orders')),
+    ]);
+    // a consumer that has not joined its group yet would miss the first commands: wait until each is ready
+    await Promise.all(
+      [inventory, orders, payments].map((app) =>
+        waitUntil(`${app.app} is ready`, async () => (await fetch(`${app.url}/health/ready`)).status === 200, {
+          timeoutMs: 60_000,
+        }),
+      ),
+    );
+    const gateway = await start('gateway', http, { ...env, ...gatewayOverrides });
+    await waitUntil('the gateway is ready', async () => (await fetch(`${gateway.url}/health/ready`)).status === 200, {
+      timeoutMs: 30_000,
+    });
+    return {
+      gateway,
+      identity,
+      catalog,
+      cart,
+      inventory,
+      orders,
+      payments,
+      api: gateway.url,
+      env,
+      databases,
+      stop: async () => {
+        await gateway.stop();
+        await Promise.all([catalog, identity, cart, inventory, orders, payments].map((app) => app.stop()));
+        await dropAll();
+      },
+    };
+  } catch (error) {
+    await Promise.allSettled(started.map((app) => app.stop()));
+    await dropAll();
+    throw error;
+  }
 }

@@ -6,6 +6,11 @@ import { EdgeModule } from './edge/edge.module';
 import { edgeOptionsOf } from './edge/edge.env';
 import type { GatewayConfig } from './gateway.config';
 import { CartController } from './cart/cart.controller';
+import { InventoryController } from './inventory/inventory.controller';
+import { CheckoutController } from './orders/checkout.controller';
+import { OrderEventStreams } from './orders/order-events/order-event-streams';
+import { OrderEventsController } from './orders/order-events/order-events.controller';
+import { OrdersController } from './orders/orders.controller';
 import { ProductsController } from './products/products.controller';
 
 @Module({})
@@ -19,7 +24,15 @@ export class GatewayModule {
         EdgeModule.register(edgeOptionsOf(config.app, config.redisUrl ?? '')),
         AuthModule.register(config),
       ],
-      controllers: [ProductsController, CartController],
+      controllers: [
+        ProductsController,
+        CartController,
+        CheckoutController,
+        InventoryController,
+        OrdersController,
+        OrderEventsController,
+      ],
+      providers: [OrderEventStreams],
     };
   }
 }

@@ -92,6 +92,7 @@ const edgeOptions = (redisUrl: string, keyPrefix: string, overrides: Partial<Edg
       auth: { limit: 3, windowMs: WINDOW_MS, ...POLICY_BEHAVIOUR.auth },
       read: { limit: 1000, windowMs: WINDOW_MS, ...POLICY_BEHAVIOUR.read },
       write: { limit: 2, windowMs: WINDOW_MS, ...POLICY_BEHAVIOUR.write },
+      stream: { limit: 2, windowMs: WINDOW_MS, ...POLICY_BEHAVIOUR.stream },
     },
   },
   ...overrides,

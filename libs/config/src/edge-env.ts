@@ -45,6 +45,8 @@ export const edgeEnv = {
   RATE_LIMIT_READ_WINDOW_MS: window(),
   RATE_LIMIT_WRITE_LIMIT: requests(),
   RATE_LIMIT_WRITE_WINDOW_MS: window(),
+  RATE_LIMIT_STREAM_LIMIT: requests(),
+  RATE_LIMIT_STREAM_WINDOW_MS: window(),
 };
 
 export type EdgeConfig = ConfigOf<typeof edgeEnv>;

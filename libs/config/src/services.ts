@@ -111,7 +111,7 @@ export const SERVICES = {
   gateway: {
     httpPort: 3000,
     uses: ['redis'],
-    calls: ['identity', 'catalog', 'cart'],
+    calls: ['identity', 'catalog', 'cart', 'inventory', 'orders'],
     env: {
       ...accessTokenEnv,
       ...edgeEnv,

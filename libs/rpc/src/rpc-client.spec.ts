@@ -2,7 +2,7 @@ import type { ClientProxy } from '@nestjs/microservices';
 import { AppError } from '@shopmesh/errors';
 import { CorrelationContext } from '@shopmesh/logging';
 import { Metrics } from '@shopmesh/metrics';
-import { NEVER, of, throwError, type Observable } from 'rxjs';
+import { NEVER, Observable, of, throwError } from 'rxjs';
 import { RpcClient } from './rpc-client';
 
 const proxyAnswering = (answer: (pattern: string, data: unknown) => Observable<unknown>) =>
@@ -34,6 +34,14 @@ describe(RpcClient.name, () => {
       metrics,
     );
     await expect(sut.send('x.y', {})).rejects.toMatchObject({ code: 'UPSTREAM.TIMEOUT' });
+  });
+
+  it('gives one attempt of an idempotent call at least minAttemptMs (a long poll is not cut short by the retry split)', async () => {
+    const slow = () => new Observable<unknown>((s) => void setTimeout(() => (s.next({ ok: true }), s.complete()), 150));
+    const split = RpcClient.forProxy('orders', proxyAnswering(slow), 300, metrics);
+    await expect(split.send('x.y', {}, { idempotent: true })).rejects.toMatchObject({ code: 'UPSTREAM.TIMEOUT' });
+    const sut = RpcClient.forProxy('orders', proxyAnswering(slow), 300, metrics);
+    await expect(sut.send('x.y', {}, { idempotent: true, minAttemptMs: 250 })).resolves.toEqual({ ok: true });
   });
 
   it('passes the callee’s coded error through', async () => {

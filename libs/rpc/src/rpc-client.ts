@@ -22,6 +22,13 @@ export interface RpcCallOptions {
    * never retried, except that none is, ever, past the deadline.
    */
   idempotent?: boolean;
+  /**
+   * The least time one attempt gets (while that much of the deadline is left): a long poll that
+   * waits up to N ms for news sets it above N, so that splitting the deadline between the attempts
+   * of an idempotent call never cuts the wait short. A later attempt runs only if an earlier one
+   * failed fast (refused, lost connection).
+   */
+  minAttemptMs?: number;
   /** Key for consistent hashing (e.g. the user id), when the client balances that way. */
   hashKey?: string;
   /** The verified user the call acts for (set by the gateway from the access token). */
@@ -123,7 +130,8 @@ export class RpcClient {
       const instance = this.pick(call.hashKey, tried);
       tried.add(instance.address);
       // an idempotent call leaves time for its later attempts; the last one gets all that is left
-      const budget = attempt === attempts ? remaining : Math.max(remaining / (attempts - attempt + 1), Math.min(remaining, 50));
+      const split = attempt === attempts ? remaining : Math.max(remaining / (attempts - attempt + 1), Math.min(remaining, 50));
+      const budget = Math.max(split, Math.min(remaining, call.minAttemptMs ?? 0));
       const outcome = await this.attempt(instance, pattern, message, budget);
       if (outcome.ok) return outcome.value;
       lastFailure = outcome.failure;

@@ -35,8 +35,8 @@ export class AppProcess {
     return this.child?.exitCode === null ? this.child.pid : undefined;
   }
 
-  /** Starts the process and resolves once `/health/live` answers. */
-  async start(): Promise<this> {
+  /** Starts the process and resolves once `/health/live` answers (within `timeoutMs`). */
+  async start(timeoutMs = 30_000): Promise<this> {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
       throw new Error(`${this.app} is already running (pid ${this.child.pid})`);
     }
@@ -57,7 +57,7 @@ export class AppProcess {
         const res = await fetch(`${this.url}/health/live`);
         return res.ok;
       },
-      { timeoutMs: 30_000, intervalMs: 200 },
+      { timeoutMs, intervalMs: 200 },
     );
     return this;
   }

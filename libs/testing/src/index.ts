@@ -5,3 +5,4 @@ export { testEnv, REPO_ROOT } from './test-env';
 export { createTestDatabase, dropTestDatabase, pgConnectionOf, type PgConnection } from './test-database';
 export { AppProcess } from './app-process';
 export { createTestCertificates, type CertificateSet } from './test-certificates';
+export { parseSse, readSse, type SseEvent, type SseRead } from './sse-client';

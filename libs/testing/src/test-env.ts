@@ -21,6 +21,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     RATE_LIMIT_AUTH_LIMIT: '100000',
     RATE_LIMIT_READ_LIMIT: '1000000',
     RATE_LIMIT_WRITE_LIMIT: '1000000',
+    RATE_LIMIT_STREAM_LIMIT: '1000000',
   };
   return {
     ...defaults,

@@ -8,6 +8,7 @@ const policiesOf = (c: EdgeConfig): RateLimitPolicies => ({
   auth: { limit: c.RATE_LIMIT_AUTH_LIMIT, windowMs: c.RATE_LIMIT_AUTH_WINDOW_MS, ...POLICY_BEHAVIOUR.auth },
   read: { limit: c.RATE_LIMIT_READ_LIMIT, windowMs: c.RATE_LIMIT_READ_WINDOW_MS, ...POLICY_BEHAVIOUR.read },
   write: { limit: c.RATE_LIMIT_WRITE_LIMIT, windowMs: c.RATE_LIMIT_WRITE_WINDOW_MS, ...POLICY_BEHAVIOUR.write },
+  stream: { limit: c.RATE_LIMIT_STREAM_LIMIT, windowMs: c.RATE_LIMIT_STREAM_WINDOW_MS, ...POLICY_BEHAVIOUR.stream },
 });
 
 /** `EdgeOptions` from the validated edge variables. */

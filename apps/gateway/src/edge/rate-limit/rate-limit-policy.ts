@@ -1,7 +1,7 @@
 import type { RateLimitCounting } from './rate-limiter';
 
 /** The policies a route can name in `@RateLimit(...)`. */
-export const RATE_LIMIT_POLICY_NAMES = ['login', 'register', 'auth', 'read', 'write'] as const;
+export const RATE_LIMIT_POLICY_NAMES = ['login', 'register', 'auth', 'read', 'write', 'stream'] as const;
 
 export type RateLimitPolicyName = (typeof RATE_LIMIT_POLICY_NAMES)[number];
 
@@ -37,7 +37,9 @@ export type RateLimitPolicies = Readonly<Record<RateLimitPolicyName, RateLimitPo
  * configuration. Only reads are batched: login and register stay exact (one Redis round trip each).
  * Login and register fail closed: an outage must not open the door to credential stuffing or
  * mass sign-ups. Refresh and logout (`auth`) carry unguessable tokens, reads and writes are of
- * authenticated or public data: they fail open rather than take the API down with Redis.
+ * authenticated or public data: they fail open rather than take the API down with Redis. Opening
+ * an event stream (`stream`) holds a connection for minutes, so it has its own, smaller budget per
+ * user; it fails open like reads.
  */
 export const POLICY_BEHAVIOUR: Readonly<
   Record<RateLimitPolicyName, Pick<RateLimitPolicy, 'keyBy' | 'onRedisFailure' | 'counting'>>
@@ -47,4 +49,5 @@ export const POLICY_BEHAVIOUR: Readonly<
   auth: { keyBy: 'ip', onRedisFailure: 'open', counting: 'exact' },
   read: { keyBy: 'user', onRedisFailure: 'open', counting: 'batched' },
   write: { keyBy: 'user', onRedisFailure: 'open', counting: 'exact' },
+  stream: { keyBy: 'user', onRedisFailure: 'open', counting: 'exact' },
 };

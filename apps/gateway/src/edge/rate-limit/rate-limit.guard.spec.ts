@@ -34,6 +34,7 @@ const policies: RateLimitPolicies = {
   auth: { limit: 2, windowMs: 60_000, ...POLICY_BEHAVIOUR.auth },
   read: { limit: 2, windowMs: 60_000, ...POLICY_BEHAVIOUR.read },
   write: { limit: 2, windowMs: 60_000, ...POLICY_BEHAVIOUR.write },
+  stream: { limit: 2, windowMs: 60_000, ...POLICY_BEHAVIOUR.stream },
 };
 
 const call = (

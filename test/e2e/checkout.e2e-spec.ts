@@ -1,0 +1,382 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppProcess, freePort, readSse, waitUntil } from '@shopmesh/testing';
+import { ADDRESS, CheckoutClient, type OrderBody } from './checkout-client';
+import { startPlatform, type Platform } from './platform';
+
+type Problem = { code: string; errors?: Array<{ field: string }> };
+type Accepted = { orderId: string; status: string };
+
+const stepsOf = (order: OrderBody) => order.statusHistory.map((h) => h.step);
+
+/** The checkout saga through the gateway, every app a real process: PRODUCT.md §2 and §4. */
+describe('checkout through the gateway (real processes)', () => {
+  let platform: Platform;
+  let client: CheckoutClient;
+  let admin: string;
+
+  beforeAll(async () => {
+    // generous step deadlines: a busy machine must not turn these outcomes into TIMEOUT (that has its own platform below)
+    platform = await startPlatform('checkout', { ORDER_STEP_TIMEOUT_MS: '30000', RPC_TIMEOUT_MS: '5000' });
+    client = new CheckoutClient(platform);
+    admin = await client.admin();
+  }, 180_000);
+  afterAll(() => platform?.stop());
+  afterEach(async () => {
+    if (client) expect(await client.violations()).toEqual([]);
+  });
+
+  it('confirms a paid order, streaming each step as an event that resumes from Last-Event-ID on any gateway', async () => {
+    const buyer = await client.customer();
+    const product = await client.product(admin, 10, 1250);
+    const orderId = await client.placed(buyer, product.id, 2, 'tok_visa');
+    const stream = await readSse(`${client.api}/v1/orders/${orderId}/events`, { token: buyer });
+    expect({ status: stream.status, contentType: stream.contentType, ended: stream.ended }).toEqual({
+      status: 200,
+      contentType: 'text/event-stream; charset=utf-8',
+      ended: true,
+    });
+    const entries = stream.events.map((e) => ({
+      id: e.id,
+      event: e.event,
+      entry: JSON.parse(e.data) as OrderBody['statusHistory'][0],
+    }));
+    expect(entries.map((e) => [e.id, e.event, e.entry.status, e.entry.step])).toEqual([
+      ['1', 'status', 'PENDING', 'PENDING'],
+      ['2', 'status', 'PENDING', 'STOCK_RESERVED'],
+      ['3', 'status', 'PENDING', 'PAYMENT_AUTHORIZED'],
+      ['4', 'status', 'CONFIRMED', 'CONFIRMED'],
+    ]);
+    const order = await client.order(buyer, orderId);
+    expect(order).toMatchObject({
+      id: orderId,
+      status: 'CONFIRMED',
+      step: 'CONFIRMED',
+      items: [{ productId: product.id, sku: product.sku, quantity: 2, unitPrice: { amount: 1250, currency: 'EUR' } }],
+      total: { amount: 2500, currency: 'EUR' },
+      shippingAddress: ADDRESS,
+    });
+    expect(order.statusHistory).toEqual(entries.map((e) => e.entry));
+    expect(await client.stock(admin, product.sku)).toMatchObject({ onHand: 8, reserved: 0, available: 8 });
+
+    // resume after the second event: only what followed, then the end; on another gateway instance too
+    const resumed = await readSse(`${client.api}/v1/orders/${orderId}/events`, { token: buyer, lastEventId: '2' });
+    expect(resumed.events.map((e) => e.id)).toEqual(['3', '4']);
+    const port = await freePort();
+    const other = await new AppProcess('gateway', { ...platform.env, GATEWAY_PORT: String(port) }, port).start();
+    try {
+      const elsewhere = await readSse(`${other.url}/v1/orders/${orderId}/events`, { token: buyer, lastEventId: '3' });
+      expect({ ended: elsewhere.ended, ids: elsewhere.events.map((e) => e.id) }).toEqual({ ended: true, ids: ['4'] });
+    } finally {
+      await other.stop();
+    }
+    const page = await client.json<{ items: Array<{ id: string }> }>(client.call('GET', '/v1/orders?status=CONFIRMED', buyer));
+    expect(page.body.items.map((o) => o.id)).toEqual([orderId]);
+  });
+
+  it('streams a running order live: events arrive as the saga moves, the stream ends at CONFIRMED', async () => {
+    const buyer = await client.customer();
+    const product = await client.product(admin, 3);
+    const body = client.orderBody(product.id, 1, 'tok_flaky'); // slower: the provider fails twice first
+    const placed = await client.json<Accepted>(client.place(buyer, body));
+    const stream = await readSse(`${client.api}/v1/orders/${placed.body.orderId}/events`, { token: buyer });
+    expect(stream.ended).toBe(true);
+    expect(stream.events.map((e) => (JSON.parse(e.data) as { step: string }).step).at(-1)).toBe('CONFIRMED');
+    const effects = await client.effectsOf(placed.body.orderId);
+    // tok_flaky fails twice, then approves: charged once
+    expect(effects.providerCharges.filter((c) => c.status === 'APPROVED')).toHaveLength(1);
+    expect(effects.ledger.map((l) => [l.kind, l.amount])).toEqual([['CAPTURE', 1250]]);
+  });
+
+  it('checks out the cart: an order of its lines at catalog prices, and an empty cart', async () => {
+    const buyer = await client.customer();
+    const product = await client.product(admin, 5, 990);
+    expect((await client.call('PUT', `/v1/cart/items/${product.id}`, buyer, { quantity: 3 })).status).toBe(200);
+    const key = randomUUID();
+    const checkout = () =>
+      client.json<Accepted>(
+        client.call(
+          'POST',
+          '/v1/cart/checkout',
+          buyer,
+          { paymentToken: 'tok_visa', shippingAddress: ADDRESS },
+          { 'idempotency-key': key },
+        ),
+      );
+    const first = await checkout();
+    expect(first).toEqual({ status: 202, body: { orderId: expect.any(String) as string, status: 'PENDING' } });
+    expect(await checkout()).toEqual(first); // a replay answers the same, although the cart is empty now
+    const order = await client.finalOrder(buyer, first.body.orderId);
+    expect(order).toMatchObject({
+      status: 'CONFIRMED',
+      items: [{ productId: product.id, quantity: 3 }],
+      total: { amount: 2970, currency: 'EUR' },
+    });
+    expect((await client.json<{ items: unknown[] }>(client.call('GET', '/v1/cart', buyer))).body.items).toEqual([]);
+    const empty = await client.json<Problem>(
+      client.call(
+        'POST',
+        '/v1/cart/checkout',
+        buyer,
+        { paymentToken: 'tok_visa', shippingAddress: ADDRESS },
+        { 'idempotency-key': randomUUID() },
+      ),
+    );
+    expect({ status: empty.status, code: empty.body.code }).toEqual({ status: 409, code: 'CART.EMPTY' });
+  });
+
+  it('cancels a declined payment (PAYMENT_DECLINED) and releases its stock', async () => {
+    const buyer = await client.customer();
+    const product = await client.product(admin, 4);
+    const order = await client.finalOrder(buyer, await client.placed(buyer, product.id, 3, 'tok_decline'));
+    expect(order).toMatchObject({ status: 'CANCELLED', cancellationReason: 'PAYMENT_DECLINED' });
+    expect(stepsOf(order)).toEqual(['PENDING', 'STOCK_RESERVED', 'COMPENSATING', 'CANCELLED']);
+    expect(await client.stock(admin, product.sku)).toMatchObject({ onHand: 4, reserved: 0, available: 4 });
+    expect((await client.effectsOf(order.id)).ledger).toEqual([]);
+  });
+
+  it('cancels an order for more than is in stock (OUT_OF_STOCK), holding nothing', async () => {
+    const buyer = await client.customer();
+    const product = await client.product(admin, 1);
+    const order = await client.finalOrder(buyer, await client.placed(buyer, product.id, 2, 'tok_visa'));
+    expect(order).toMatchObject({ status: 'CANCELLED', cancellationReason: 'OUT_OF_STOCK' });
+    expect(await client.stock(admin, product.sku)).toMatchObject({ onHand: 1, reserved: 0 });
+    expect((await client.effectsOf(order.id)).ledger).toEqual([]);
+  });
+
+  it('cancels before confirmation (stock released, nothing charged) and after it (refunded, stock back)', async () => {
+    const buyer = await client.customer();
+    const product = await client.product(admin, 6);
+    // tok_timeout keeps the saga waiting for the payment: cancel it there
+    const waiting = await client.placed(buyer, product.id, 2, 'tok_timeout');
+    await client.reaches(buyer, waiting, 'STOCK_RESERVED');
+    const cancel = await client.json<Accepted>(client.call('POST', `/v1/orders/${waiting}/cancel`, buyer));
+    expect(cancel).toEqual({ status: 202, body: { orderId: waiting, status: expect.any(String) as string } });
+    const early = await client.finalOrder(buyer, waiting);
+    expect(early).toMatchObject({ status: 'CANCELLED', cancellationReason: 'CANCELLED_BY_USER' });
+
+    const paid = await client.finalOrder(buyer, await client.placed(buyer, product.id, 1, 'tok_visa'));
+    expect(paid.status).toBe('CONFIRMED');
+    expect(await client.stock(admin, product.sku)).toMatchObject({ onHand: 5, reserved: 0 });
+    expect((await client.call('POST', `/v1/orders/${paid.id}/cancel`, buyer)).status).toBe(202);
+    const late = await waitUntil('the confirmed order is cancelled', async () => {
+      const o = await client.finalOrder(buyer, paid.id);
+      return o.status === 'CANCELLED' && o;
+    });
+    expect(late.cancellationReason).toBe('CANCELLED_BY_USER');
+    expect(await client.stock(admin, product.sku)).toMatchObject({ onHand: 6, reserved: 0 });
+    expect((await client.effectsOf(paid.id)).ledger.map((l) => [l.kind, l.amount])).toEqual([
+      ['CAPTURE', 1250],
+      ['REFUND', 1250],
+    ]);
+    // cancelling again changes nothing and keeps the first reason
+    expect((await client.call('POST', `/v1/orders/${paid.id}/cancel`, buyer)).status).toBe(202);
+    expect(await client.order(buyer, paid.id)).toMatchObject({ status: 'CANCELLED', cancellationReason: 'CANCELLED_BY_USER' });
+  });
+
+  it('sells 5 units exactly once among 100 concurrent orders by 20 users: 5 CONFIRMED, 95 OUT_OF_STOCK', async () => {
+    const product = await client.product(admin, 5);
+    const buyers = await Promise.all(Array.from({ length: 20 }, () => client.customer()));
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        client.json<Accepted>(client.place(buyers[i % 20] ?? '', client.orderBody(product.id, 1, 'tok_visa'))),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(100);
+    const owners = new Map(answers.map((a, i) => [a.body.orderId, buyers[i % 20] ?? '']));
+    expect(owners.size).toBe(100);
+    const finals = await Promise.all([...owners].map(([id, token]) => client.finalOrder(token, id, 120_000, 1000)));
+    const outcome = (o: OrderBody) => `${o.status}${o.cancellationReason ? ` ${o.cancellationReason}` : ''}`;
+    const counts = finals.reduce<Record<string, number>>((acc, o) => ({ ...acc, [outcome(o)]: (acc[outcome(o)] ?? 0) + 1 }), {});
+    expect(counts).toEqual({ CONFIRMED: 5, 'CANCELLED OUT_OF_STOCK': 95 });
+    expect(await client.stock(admin, product.sku)).toMatchObject({ onHand: 0, reserved: 0, available: 0 });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('answers a sequential retry with the first answer and places one order', async () => {
+      const buyer = await client.customer();
+      const product = await client.product(admin, 5);
+      const key = randomUUID();
+      const body = client.orderBody(product.id, 1, 'tok_visa');
+      const first = await client.json<Accepted>(client.place(buyer, body, key));
+      expect(first).toEqual({ status: 202, body: { orderId: expect.any(String) as string, status: 'PENDING' } });
+      await client.finalOrder(buyer, first.body.orderId);
+      expect(await client.json<Accepted>(client.place(buyer, body, key))).toEqual(first);
+      const mine = await client.json<{ items: Array<{ id: string }> }>(client.call('GET', '/v1/orders', buyer));
+      expect(mine.body.items.map((o) => o.id)).toEqual([first.body.orderId]);
+    });
+
+    it('places one order for concurrent duplicates (the others replay it or are told it is in progress)', async () => {
+      const buyer = await client.customer();
+      const product = await client.product(admin, 5);
+      const key = randomUUID();
+      const body = client.orderBody(product.id, 1, 'tok_visa');
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => client.json<Accepted & Problem>(client.place(buyer, body, key))),
+      );
+      const accepted = answers.filter((a) => a.status === 202);
+      expect(accepted.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(accepted.map((a) => a.body.orderId)).size).toBe(1);
+      for (const a of answers.filter((x) => x.status !== 202)) {
+        expect({ status: a.status, code: a.body.code }).toEqual({ status: 409, code: 'IDEMPOTENCY.IN_PROGRESS' });
+      }
+      const orderId = accepted[0]?.body.orderId ?? '';
+      await client.finalOrder(buyer, orderId);
+      const mine = await client.json<{ items: Array<{ id: string }> }>(client.call('GET', '/v1/orders', buyer));
+      expect(mine.body.items.map((o) => o.id)).toEqual([orderId]);
+      expect(await client.stock(admin, product.sku)).toMatchObject({ onHand: 4, reserved: 0 });
+    });
+
+    it('refuses the same key with another body (422), and keeps keys apart per user', async () => {
+      const [alice, bob] = [await client.customer(), await client.customer()];
+      const product = await client.product(admin, 5);
+      const key = randomUUID();
+      const first = await client.json<Accepted>(client.place(alice, client.orderBody(product.id, 1, 'tok_visa'), key));
+      expect(first.status).toBe(202);
+      const reused = await client.json<Problem>(client.place(alice, client.orderBody(product.id, 2, 'tok_visa'), key));
+      expect({ status: reused.status, code: reused.body.code }).toEqual({ status: 422, code: 'IDEMPOTENCY.KEY_REUSED' });
+      const bobs = await client.json<Accepted>(client.place(bob, client.orderBody(product.id, 1, 'tok_visa'), key));
+      expect(bobs.status).toBe(202);
+      expect(bobs.body.orderId).not.toBe(first.body.orderId);
+      await Promise.all([client.finalOrder(alice, first.body.orderId), client.finalOrder(bob, bobs.body.orderId)]);
+    });
+  });
+
+  describe('refusals', () => {
+    let buyer: string;
+    let product: { id: string; sku: string };
+    beforeAll(async () => {
+      buyer = await client.customer();
+      product = await client.product(admin, 5);
+    });
+
+    it('refuses an order without an Idempotency-Key (400 IDEMPOTENCY.KEY_REQUIRED) or with a malformed one (400 naming it)', async () => {
+      const body = client.orderBody(product.id, 1, 'tok_visa');
+      const missing = await client.json<Problem>(client.place(buyer, body, null));
+      expect({ status: missing.status, code: missing.body.code }).toEqual({ status: 400, code: 'IDEMPOTENCY.KEY_REQUIRED' });
+      const cart = await client.json<Problem>(
+        client.call('POST', '/v1/cart/checkout', buyer, { paymentToken: 'tok_visa', shippingAddress: ADDRESS }),
+      );
+      expect({ status: cart.status, code: cart.body.code }).toEqual({ status: 400, code: 'IDEMPOTENCY.KEY_REQUIRED' });
+      const malformed = await client.json<Problem>(client.place(buyer, body, 'has spaces in it'));
+      expect(malformed).toMatchObject({
+        status: 400,
+        body: { code: 'VALIDATION.FAILED', errors: [{ field: 'Idempotency-Key' }] },
+      });
+      const tooLong = await client.json<Problem>(client.place(buyer, body, 'k'.repeat(256)));
+      expect({ status: tooLong.status, code: tooLong.body.code }).toEqual({ status: 400, code: 'VALIDATION.FAILED' });
+    });
+
+    it.each([
+      [
+        'a unit price from the client',
+        (id: string) => ({
+          items: [{ productId: id, quantity: 1, unitPrice: { amount: 1, currency: 'EUR' } }],
+          paymentToken: 'tok_visa',
+          shippingAddress: ADDRESS,
+        }),
+      ],
+      [
+        'a price from the client',
+        (id: string) => ({
+          items: [{ productId: id, quantity: 1 }],
+          price: 1,
+          paymentToken: 'tok_visa',
+          shippingAddress: ADDRESS,
+        }),
+      ],
+      [
+        'an address without a name',
+        (id: string) => ({
+          items: [{ productId: id, quantity: 1 }],
+          paymentToken: 'tok_visa',
+          shippingAddress: { ...ADDRESS, name: undefined },
+        }),
+      ],
+      [
+        'a country that is not ISO 3166-1 alpha-2',
+        (id: string) => ({
+          items: [{ productId: id, quantity: 1 }],
+          paymentToken: 'tok_visa',
+          shippingAddress: { ...ADDRESS, country: 'Germany' },
+        }),
+      ],
+      [
+        'an unknown address field',
+        (id: string) => ({
+          items: [{ productId: id, quantity: 1 }],
+          paymentToken: 'tok_visa',
+          shippingAddress: { ...ADDRESS, floor: 3 },
+        }),
+      ],
+      [
+        'a zero quantity',
+        (id: string) => ({ items: [{ productId: id, quantity: 0 }], paymentToken: 'tok_visa', shippingAddress: ADDRESS }),
+      ],
+      ['no items', () => ({ items: [], paymentToken: 'tok_visa', shippingAddress: ADDRESS })],
+    ])('refuses %s with 400 VALIDATION.FAILED and places nothing', async (_name, bodyOf) => {
+      const res = await client.json<Problem>(client.place(buyer, bodyOf(product.id)));
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 'VALIDATION.FAILED' });
+      expect((await client.json<{ items: unknown[] }>(client.call('GET', '/v1/orders', buyer))).body.items).toEqual([]);
+    });
+
+    it("answers 404 for another user's order and an unknown one: read, cancel and event stream (before any stream)", async () => {
+      const owner = await client.customer();
+      const orderId = await client.placed(owner, product.id, 1, 'tok_visa');
+      for (const id of [orderId, randomUUID()]) {
+        const read = await client.json<Problem>(client.call('GET', `/v1/orders/${id}`, buyer));
+        expect({ status: read.status, code: read.body.code }).toEqual({ status: 404, code: 'ORDERS.ORDER_NOT_FOUND' });
+        const cancel = await client.json<Problem>(client.call('POST', `/v1/orders/${id}/cancel`, buyer));
+        expect({ status: cancel.status, code: cancel.body.code }).toEqual({ status: 404, code: 'ORDERS.ORDER_NOT_FOUND' });
+        const stream = await readSse(`${client.api}/v1/orders/${id}/events`, { token: buyer });
+        expect({ status: stream.status, type: stream.contentType, code: stream.problem?.code }).toEqual({
+          status: 404,
+          type: 'application/problem+json; charset=utf-8',
+          code: 'ORDERS.ORDER_NOT_FOUND',
+        });
+      }
+      const bad = await readSse(`${client.api}/v1/orders/${orderId}/events`, { token: owner, lastEventId: 'abc' });
+      expect({ status: bad.status, code: bad.problem?.code }).toEqual({ status: 400, code: 'VALIDATION.FAILED' });
+      expect((await client.call('GET', `/v1/orders/${orderId}/events`)).status).toBe(401);
+      expect((await client.finalOrder(owner, orderId)).status).toBe('CONFIRMED');
+    });
+
+    it('keeps the inventory routes for admins (403 AUTH.FORBIDDEN for a customer)', async () => {
+      const read = await client.json<Problem>(client.call('GET', `/v1/inventory/${product.sku}`, buyer));
+      expect({ status: read.status, code: read.body.code }).toEqual({ status: 403, code: 'AUTH.FORBIDDEN' });
+      const write = await client.json<Problem>(client.call('PUT', `/v1/inventory/${product.sku}`, buyer, { onHand: 1000 }));
+      expect({ status: write.status, code: write.body.code }).toEqual({ status: 403, code: 'AUTH.FORBIDDEN' });
+      expect(await client.stock(admin, product.sku)).toMatchObject({ onHand: 4 });
+      const negative = await client.json<Problem>(client.call('PUT', `/v1/inventory/${product.sku}`, admin, { onHand: -1 }));
+      expect({ status: negative.status, code: negative.body.code }).toEqual({ status: 400, code: 'VALIDATION.FAILED' });
+    });
+  });
+});
+
+/** Its own platform: saga steps time out after 2 s. */
+describe('checkout deadlines (real processes)', () => {
+  let platform: Platform;
+  let client: CheckoutClient;
+  let admin: string;
+
+  beforeAll(async () => {
+    platform = await startPlatform('checkout_timeout', { ORDER_STEP_TIMEOUT_MS: '2000', ORDER_COMPENSATION_RETRY_MS: '1000' });
+    client = new CheckoutClient(platform);
+    admin = await client.admin();
+  }, 180_000);
+  afterAll(() => platform?.stop());
+
+  it('cancels an order whose payment never answers (TIMEOUT), releases its stock and never charges it', async () => {
+    const buyer = await client.customer();
+    const product = await client.product(admin, 3);
+    const order = await client.finalOrder(buyer, await client.placed(buyer, product.id, 2, 'tok_timeout'), 60_000);
+    expect(order).toMatchObject({ status: 'CANCELLED', cancellationReason: 'TIMEOUT' });
+    expect(await client.stock(admin, product.sku)).toMatchObject({ onHand: 3, reserved: 0 });
+    // payments may still be trying the provider: whatever it ends with, the order is not charged
+    await sleep(10_000);
+    const effects = await client.effectsOf(order.id);
+    expect(effects.providerCharges.filter((c) => c.status === 'APPROVED' && c.amount !== c.refundedAmount)).toEqual([]);
+    expect(effects.ledger.reduce((net, l) => net + (l.kind === 'CAPTURE' ? l.amount : -l.amount), 0)).toBe(0);
+    expect(await client.violations()).toEqual([]);
+  });
+});
