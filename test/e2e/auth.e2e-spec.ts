@@ -54,7 +54,7 @@ describe('auth through the gateway (real processes)', () => {
   beforeAll(async () => {
     platform = await startPlatform('auth', { SESSION_CHECK_CACHE_MS: '0' });
     api = platform.api;
-  }, 90_000);
+  }, 180_000);
   afterAll(() => platform?.stop());
 
   it('registers (never answering the hash, normalizing the email), logs in, reads /v1/me, refreshes and logs out', async () => {
@@ -320,7 +320,7 @@ describe('login rate limit through the gateway (real processes)', () => {
   let platform: Platform;
   beforeAll(async () => {
     platform = await startPlatform('ratelimit', { RATE_LIMIT_LOGIN_LIMIT: '3' });
-  }, 90_000);
+  }, 180_000);
   afterAll(() => platform?.stop());
 
   it('answers 429 with Retry-After to one IP hammering login, whatever X-Forwarded-For it sends', async () => {

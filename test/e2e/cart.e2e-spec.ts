@@ -46,7 +46,7 @@ describe('cart through the gateway (real processes)', () => {
     [alice, bob] = [await customer(), await customer()];
     admin = await tokenOf(platform.env.ADMIN_EMAIL ?? '', platform.env.ADMIN_PASSWORD ?? '');
     products = ((await (await call('GET', '/v1/products?limit=3')).json()) as { items: typeof products }).items;
-  }, 120_000);
+  }, 180_000);
   afterAll(() => platform?.stop());
 
   it('adds, changes, removes and empties the caller’s own lines, priced by catalog', async () => {

@@ -16,7 +16,7 @@ describe('gateway without its Redis (real processes, Redis behind a proxy)', () 
     proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
     const port = await proxy.start();
     platform = await startPlatform('gwredis', {}, { REDIS_URL: `redis://127.0.0.1:${port}` });
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await platform?.stop();
     await proxy?.stop();
