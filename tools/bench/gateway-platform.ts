@@ -1,6 +1,9 @@
 /**
- * The processes of `npm run bench:gateway`: catalog (seeded) and identity on fresh test databases,
- * cart (Redis), the full gateway, all from `dist/`, and bare forwarding gateways (`bare-gateway.ts`) on demand.
+ * The processes of `npm run bench:gateway`: catalog (seeded), identity, inventory and orders on fresh
+ * test databases (the gateway's readiness includes inventory and orders; orders needs no payments to be
+ * ready), cart (Redis), the full gateway, all from `dist/`, and bare forwarding gateways
+ * (`bare-gateway.ts`) on demand. The apps use a Kafka broker of the bench's own (`PrivateKafka`): they
+ * join fixed consumer groups, which must not meet the processes of suites running on the shared broker.
  * Everything started here is registered with the {@link Teardown}: processes stopped, databases
  * dropped, rate-limit counters, keys and logs removed.
  */
@@ -20,6 +23,7 @@ import {
   waitUntil,
 } from '@shopmesh/testing';
 import { Redis } from 'ioredis';
+import { PrivateKafka } from '../infra/private-kafka';
 import type { Teardown } from './teardown';
 
 export type Adapter = 'express' | 'fastify';
@@ -35,6 +39,8 @@ export interface GatewayPlatform {
   catalog: AppProcess;
   identity: AppProcess;
   cart: AppProcess;
+  inventory: AppProcess;
+  orders: AppProcess;
   gateway: AppProcess;
   /** Starts a bare forwarding gateway on `adapter` in its own process, to the same catalog. */
   startBare(adapter: Adapter): Promise<BareGateway>;
@@ -80,10 +86,14 @@ export async function startGatewayPlatform(teardown: Teardown, options: Platform
   const keysDir = mkdtempSync(join(tmpdir(), 'shopmesh-bench-keys-'));
   teardown.add('remove the access-token keys', () => rmSync(keysDir, { recursive: true, force: true }));
   const keys = generateDevKeyPair(keysDir);
+  const kafka = await PrivateKafka.create();
+  teardown.add('stop the private Kafka and delete its data', () => kafka.destroy());
+  await kafka.start();
   // testEnv: rate limits at 100000-1000000 per window under a fresh key prefix, so nothing is refused
   const base = testEnv({
     LOG_LEVEL: 'warn',
     SHUTDOWN_DRAIN_MS: '300',
+    KAFKA_BROKERS: kafka.brokers,
     JWT_PRIVATE_KEY_FILE: keys.privateKeyPath,
     JWT_PUBLIC_KEY_FILE: keys.publicKeyPath,
   });
@@ -96,17 +106,25 @@ export async function startGatewayPlatform(teardown: Teardown, options: Platform
   teardown.add(`drop ${catalogDb}`, () => dropTestDatabase(conn, catalogDb));
   const identityDb = await createTestDatabase(conn, 'shopmesh_identity', 'bench');
   teardown.add(`drop ${identityDb}`, () => dropTestDatabase(conn, identityDb));
+  const inventoryDb = await createTestDatabase(conn, 'shopmesh_inventory', 'bench');
+  teardown.add(`drop ${inventoryDb}`, () => dropTestDatabase(conn, inventoryDb));
+  const ordersDb = await createTestDatabase(conn, 'shopmesh_orders', 'bench');
+  teardown.add(`drop ${ordersDb}`, () => dropTestDatabase(conn, ordersDb));
   const ports: number[] = [];
-  for (let i = 0; i < 7; i += 1) ports.push(await freePort());
-  const [catalogTcp, catalogOps, identityTcp, identityOps, cartTcp, cartOps, gatewayPort] = ports as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  for (let i = 0; i < 11; i += 1) ports.push(await freePort());
+  const [
+    catalogTcp,
+    catalogOps,
+    identityTcp,
+    identityOps,
+    cartTcp,
+    cartOps,
+    gatewayPort,
+    inventoryTcp,
+    inventoryOps,
+    ordersTcp,
+    ordersOps,
+  ] = ports as [number, number, number, number, number, number, number, number, number, number, number];
   const env = {
     ...base,
     CATALOG_DB_NAME: catalogDb,
@@ -123,12 +141,24 @@ export async function startGatewayPlatform(teardown: Teardown, options: Platform
     CART_ADDRESSES: `127.0.0.1:${cartTcp}`,
     CART_OPS_PORT: String(cartOps),
     CART_OPS_HOST: '127.0.0.1',
+    INVENTORY_DB_NAME: inventoryDb,
+    INVENTORY_TCP_PORT: String(inventoryTcp),
+    INVENTORY_ADDRESSES: `127.0.0.1:${inventoryTcp}`,
+    INVENTORY_OPS_PORT: String(inventoryOps),
+    INVENTORY_OPS_HOST: '127.0.0.1',
+    ORDERS_DB_NAME: ordersDb,
+    ORDERS_TCP_PORT: String(ordersTcp),
+    ORDERS_ADDRESSES: `127.0.0.1:${ordersTcp}`,
+    ORDERS_OPS_PORT: String(ordersOps),
+    ORDERS_OPS_HOST: '127.0.0.1',
     GATEWAY_PORT: String(gatewayPort),
     GATEWAY_HOST: '127.0.0.1',
   };
   await Promise.all([
     runBuilt('dist/apps/catalog/src/database/migrate.js', env).then(() => runBuilt('dist/apps/catalog/src/seed/seed.js', env)),
     runBuilt('dist/apps/identity/src/database/migrate.js', env),
+    runBuilt('dist/apps/inventory/src/database/migrate.js', env),
+    runBuilt('dist/apps/orders/src/database/migrate.js', env),
   ]);
 
   const started = (app: AppProcess): AppProcess => {
@@ -142,6 +172,10 @@ export async function startGatewayPlatform(teardown: Teardown, options: Platform
   const identity = started(new AppProcess('identity', env, identityOps));
   const cart = started(new AppProcess('cart', env, cartOps));
   await Promise.all([catalog.start(), identity.start(), cart.start()]);
+  // orders calls catalog and cart: after them; seven Nest apps on a busy 2-core machine take a while
+  const inventory = started(new AppProcess('inventory', env, inventoryOps));
+  const orders = started(new AppProcess('orders', env, ordersOps));
+  await Promise.all([inventory.start(90_000), orders.start(90_000)]);
   // the gateway logs one line per request, as in production
   const gateway = started(
     new AppProcess('gateway', { ...env, LOG_LEVEL: 'info', ...options.gatewayEnv }, gatewayPort, options.gatewayNodeArgs),
@@ -171,5 +205,5 @@ export async function startGatewayPlatform(teardown: Teardown, options: Platform
     return { adapter, url: `http://127.0.0.1:${port}`, pid: child.pid };
   };
 
-  return { env, catalog, identity, cart, gateway, startBare };
+  return { env, catalog, identity, cart, inventory, orders, gateway, startBare };
 }

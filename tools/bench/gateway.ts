@@ -321,7 +321,7 @@ async function main(): Promise<void> {
       if (!keep) teardown.add('remove the CPU profile', () => rmSync(dir, { recursive: true, force: true }));
       report = await profile(teardown, dir, keep);
     } else {
-      say('starting catalog, identity and the gateway on fresh test databases…');
+      say('starting catalog, identity, inventory, orders and the gateway on fresh test databases and a private Kafka…');
       report = await benchmark(teardown, await startGatewayPlatform(teardown));
     }
     await teardown.run();
