@@ -385,6 +385,7 @@ describe('kill -9 during checkout (real processes, private Kafka)', () => {
       // claimed by the dead instance); a stock read is retried on the other instance
       const failed = attempts.filter((a) => a.status !== 202);
       const failedReads = reads.filter((r) => r.status !== 200);
+      const failures = countBy(failed, (f) => `${f.status} ${f.body2.code}`);
       for (const f of [...failed.map((a) => ({ ...a, code: a.body2.code })), ...failedReads]) {
         expect([f.status, f.contentType, f.code]).toEqual(
           f.status === 409
@@ -451,9 +452,7 @@ describe('kill -9 during checkout (real processes, private Kafka)', () => {
       const stocks = await Promise.all(products.map((p) => twoWay.stock(admin, p.sku)));
       expect(stocks.map((s) => [s.onHand, s.reserved])).toEqual(stockOf.map((units, p) => [units - (confirmedUnits[p] ?? 0), 0]));
       process.stdout.write(
-        `kill under load: ${attempts.length} orders placed, failed and retried: ${JSON.stringify(
-          countBy(failed, (f) => `${f.status} ${f.body2.code}`),
-        )}; ${reads.length} stock reads, ${failedReads.length} failed\n`,
+        `kill under load: ${attempts.length} orders placed, failed and retried: ${JSON.stringify(failures)}; ${reads.length} stock reads, ${failedReads.length} failed\n`,
       );
     }, 300_000);
   });
