@@ -14,9 +14,28 @@ class FakeKafkaConsumer extends EventEmitter {
   disconnect = () => Promise.resolve(void (this.disconnects += 1));
 }
 
+/** A stand-in for the kafkajs admin: the group's committed offsets (-1: none) and the ends of partitions 0 and 1. */
+class FakeAdmin {
+  committed = [{ topic: 't', partitions: [{ partition: 0, offset: '7' }] }];
+  set: unknown[] = [];
+  connect = () => Promise.resolve();
+  disconnect = () => Promise.resolve();
+  fetchOffsets = () => Promise.resolve(this.committed);
+  fetchTopicOffsets = () =>
+    Promise.resolve([
+      { partition: 0, offset: '9', high: '9', low: '0' },
+      { partition: 1, offset: '4', high: '4', low: '0' },
+    ]);
+  setOffsets = (request: unknown) => Promise.resolve(void this.set.push(request));
+}
+
 describe(IdempotentConsumer.name, () => {
   const created: FakeKafkaConsumer[] = [];
-  const kafka = { consumer: () => (created.push(new FakeKafkaConsumer()), created.at(-1)) } as unknown as Kafka;
+  let admin = new FakeAdmin();
+  const kafka = {
+    consumer: () => (created.push(new FakeKafkaConsumer()), created.at(-1)),
+    admin: () => admin,
+  } as unknown as Kafka;
   const logs: string[] = [];
 
   beforeEach(() => jest.useFakeTimers());
@@ -30,6 +49,24 @@ describe(IdempotentConsumer.name, () => {
       { name: 'svc.test', topics: ['t'], handler: () => Promise.resolve(), maxAttempts: 3, minBackoffMs: 1, maxBackoffMs: 2 },
       (_level, message) => logs.push(message),
     );
+
+  it('starting at the end, first commits the end of each partition the group has no offset for', async () => {
+    admin = new FakeAdmin();
+    admin.committed = [
+      {
+        topic: 't',
+        partitions: [
+          { partition: 0, offset: '7' },
+          { partition: 1, offset: '-1' },
+        ],
+      },
+    ];
+    await newSut().start();
+    expect(admin.set).toEqual([{ groupId: 'svc.test', topic: 't', partitions: [{ partition: 1, offset: '4' }] }]);
+    admin = new FakeAdmin();
+    await newSut().start();
+    expect(admin.set).toEqual([]); // every partition has an offset: nothing to pin
+  });
 
   it('is running once it has joined its group', async () => {
     const sut = newSut();

@@ -31,7 +31,11 @@ export interface ConsumerOptions {
   maxAttempts: number;
   minBackoffMs: number;
   maxBackoffMs: number;
-  /** Where to start when the group has no committed offset. */
+  /**
+   * Where to start when the group has no committed offset: the start of the topic, or (default) its
+   * current end, pinned: before it first consumes, the group commits the end of every partition it
+   * has no offset for, so a message sent while the service is down is not skipped after a restart.
+   */
   fromBeginning?: boolean;
   /** Partitions handled at once (each in order); default 3, the partitions of our topics. */
   partitionsConsumedConcurrently?: number;
@@ -82,6 +86,7 @@ export class IdempotentConsumer {
   async start(): Promise<void> {
     this.stopping = false;
     this.state = 'starting';
+    if (!this.options.fromBeginning) await this.pinStartOffsets();
     const consumer = this.kafka.consumer({ groupId: this.options.name, allowAutoTopicCreation: false, retry: { retries: 5 } });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -104,6 +109,32 @@ export class IdempotentConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachMessage: (payload) => this.consume(payload),
     });
+  }
+
+  /**
+   * Commits the current end of each partition the group has no offset for. Without it a group that
+   * starts "at the end" only remembers the partitions it consumed from: after a restart, it would
+   * start at the then end of the others and skip whatever was sent there while it was down (a
+   * payment command sent while payments restarts, say). Kafka accepts it only while the group has
+   * no member; when another instance runs, that instance already pinned them.
+   */
+  private async pinStartOffsets(): Promise<void> {
+    const groupId = this.options.name;
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      const committed = await admin.fetchOffsets({ groupId, topics: this.options.topics });
+      for (const { topic, partitions } of committed) {
+        const missing = new Set(partitions.filter((p) => Number(p.offset) < 0).map((p) => p.partition));
+        if (missing.size === 0) continue;
+        const ends = (await admin.fetchTopicOffsets(topic)).filter((p) => missing.has(p.partition));
+        await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+      }
+    } catch (error) {
+      this.log('warn', `consumer ${groupId} could not pin its start offsets (another instance runs?)`, error);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   /** Stops fetching, lets the message in hand finish and commits its offset. */

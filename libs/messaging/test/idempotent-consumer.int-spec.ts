@@ -139,4 +139,35 @@ describe('idempotent consumer (real Postgres and Kafka)', () => {
     );
     await expect(redriveDeadLetters(h.kafka, topic)).resolves.toBe(2);
   });
+  it('starting at the end, a new group still gets what was sent to any partition while it was stopped', async () => {
+    // the group consumed nothing before it stopped: without pinned start offsets it would restart at
+    // the then end of each partition and skip these messages
+    const topic = await h.newTopic();
+    const name = `test-${randomUUID()}`;
+    const options = { name, topics: [topic], handler: record, maxAttempts: 3, minBackoffMs: 10, maxBackoffMs: 50 };
+    const producer = await h.producer();
+    const send = (note: string, key: string) =>
+      producer.send({
+        topic,
+        messages: [
+          {
+            key,
+            value: JSON.stringify(
+              createEnvelope({ topic, type: 'TestHappened', version: 1, aggregateId: key, payload: { note } }),
+            ),
+          },
+        ],
+      });
+    await send('before the group', 'A'); // before the group existed: starting at the end skips it
+    const first = new IdempotentConsumer(h.kafka, producer, h.dataSource, options);
+    await first.start();
+    await first.stop();
+    const keys = ['A', 'B', 'C', 'D', 'E', 'F'];
+    for (const key of keys) await send(`while stopped ${key}`, key); // six keys: on every partition
+    const second = new IdempotentConsumer(h.kafka, producer, h.dataSource, options);
+    consumers.push(second);
+    await second.start();
+    await waitUntil('every message sent while stopped is applied', async () => (await ledgerNotes(h)).length >= keys.length);
+    expect((await ledgerNotes(h)).sort()).toEqual(keys.map((k) => `while stopped ${k}`));
+  });
 });
