@@ -74,7 +74,7 @@ export async function startInventory(suite: string, options: StartInventoryOptio
   const config = loadInventoryConfig(env);
   const module = InventoryModule.forRoot(config, {
     logDestination: sink,
-    commands: { name: names.commands, acceptsOrder: (orderId) => ours.has(orderId) },
+    commands: { name: names.commands, fromBeginning: false, acceptsOrder: (orderId) => ours.has(orderId) },
     // a new group of the suite's own: starting at the topic's first message would mean reading every test run's
     // products on a long-lived broker; the suite creates its products after the group has joined
     catalog: { name: names.catalog, fromBeginning: false, acceptsSku: (sku) => sku.startsWith(skuPrefix) },

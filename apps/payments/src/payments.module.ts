@@ -11,6 +11,8 @@ import type { PaymentsConfig } from './payments.config';
 export interface PaymentsModuleOverrides {
   logDestination?: DestinationStream;
   consumerName?: string;
+  /** Where a new consumer group starts (default: the first message; see PaymentCommandsConsumerOptions). */
+  consumeFromBeginning?: boolean;
   /** Only orders whose id starts with this prefix are handled (suites share payments.commands). */
   orderIdPrefix?: string;
   faults?: PaymentFaults;
@@ -39,6 +41,7 @@ export class PaymentsModule {
           },
           consumer: {
             name: overrides.consumerName ?? PAYMENT_COMMANDS_CONSUMER_NAME,
+            fromBeginning: overrides.consumeFromBeginning,
             acceptsOrder: prefix ? (orderId) => orderId.startsWith(prefix) : undefined,
           },
           faults: overrides.faults ?? NO_FAULTS,

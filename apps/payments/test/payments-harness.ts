@@ -93,6 +93,7 @@ export async function startPayments(
     PaymentsModule.forRoot(loadPaymentsConfig(env), {
       logDestination: sink,
       consumerName: space.consumerName,
+      consumeFromBeginning: false,
       orderIdPrefix: space.prefix,
       providerBackoffMs: { min: 20, max: 100 },
       ...overrides,

@@ -16,6 +16,14 @@ export interface CommandsConsumerOptions {
    * topics: an instance under test answers only its own orders and skips the rest.
    */
   acceptsOrder?: (orderId: string) => boolean;
+  /**
+   * Where the group starts on a partition it has no committed offset for (default: its first message).
+   * Not the end: a group that joined but had not committed yet (no command on that partition so far)
+   * rejoins after a broker restart or a rebalance and would skip every command published meanwhile —
+   * the outbox relays publish exactly then, when Kafka comes back. Tests with a fresh group on the
+   * long-lived shared broker pass `false` (and wait until the group has committed).
+   */
+  fromBeginning?: boolean;
 }
 
 /**
@@ -38,6 +46,7 @@ export class InventoryCommandsConsumer implements OnModuleInit {
     this.consumers.register({
       name: this.options.commands.name,
       topics: [ReserveStock.topic],
+      fromBeginning: this.options.commands.fromBeginning ?? true,
       handler: (envelope, tx) => this.handle(envelope, tx),
     });
   }

@@ -11,6 +11,7 @@ describe(testHooksOf.name, () => {
   it('reads the hooks when NODE_ENV is test', () => {
     expect(testHooksOf('test', env)).toEqual({
       consumerName: 'commands-crash-1',
+      consumeFromBeginning: false,
       orderIdPrefix: 'abcd1234',
       faults: KILL_AFTER_PROVIDER_CHARGE,
       ignored: [],

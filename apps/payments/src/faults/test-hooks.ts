@@ -4,6 +4,8 @@ import { KILL_AFTER_PROVIDER_CHARGE, NO_FAULTS, type PaymentFaults } from './pay
 export interface TestHooks {
   /** The registration name of the payments.commands consumer (a Kafka group per test suite). */
   consumerName?: string;
+  /** A suite's own group on the long-lived shared broker starts at the end, not at years of other suites' commands. */
+  consumeFromBeginning?: boolean;
   /** Only orders whose id starts with this prefix are handled; the others are skipped (shared topics). */
   orderIdPrefix?: string;
   faults: PaymentFaults;
@@ -28,6 +30,7 @@ export function testHooksOf(nodeEnv: string, env: Record<string, string | undefi
   if (nodeEnv !== 'test') return { faults: NO_FAULTS, ignored: set };
   return {
     consumerName: env[TEST_HOOK_VARIABLES.consumerName] || undefined,
+    consumeFromBeginning: env[TEST_HOOK_VARIABLES.consumerName] ? false : undefined,
     orderIdPrefix: env[TEST_HOOK_VARIABLES.orderIdPrefix] || undefined,
     faults: env[TEST_HOOK_VARIABLES.killAfterProviderCharge] === '1' ? KILL_AFTER_PROVIDER_CHARGE : NO_FAULTS,
     ignored: [],

@@ -10,6 +10,14 @@ export interface PaymentCommandsConsumerOptions {
   name: string;
   /** Orders this instance handles (all by default); tests sharing the topic take only their own. */
   acceptsOrder?: (orderId: string) => boolean;
+  /**
+   * Where the group starts on a partition it has no committed offset for (default: its first message).
+   * Not the end: a group that joined but had not committed yet (no command on that partition so far)
+   * rejoins after a broker restart or a rebalance and would skip every command published meanwhile —
+   * the outbox relays publish exactly then, when Kafka comes back. Tests with a fresh group on the
+   * long-lived shared broker pass `false` (and wait until the group has committed).
+   */
+  fromBeginning?: boolean;
 }
 
 export const PAYMENT_COMMANDS_CONSUMER_NAME = 'payment-commands';
@@ -30,6 +38,7 @@ export class PaymentCommandsConsumer implements OnModuleInit {
     this.consumers.register({
       name: this.options.name,
       topics: [AuthorizePayment.topic],
+      fromBeginning: this.options.fromBeginning ?? true,
       handler: (envelope, tx) => this.handle(envelope, tx),
     });
   }
