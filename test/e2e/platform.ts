@@ -40,7 +40,17 @@ export async function startPlatform(
   /** Variables of the gateway alone (a Redis behind a proxy the test controls, say). */
   gatewayOverrides: Record<string, string> = {},
 ): Promise<Platform> {
-  const base = testEnv({ RPC_TIMEOUT_MS: '1500', HEALTH_CHECK_TIMEOUT_MS: '1000', SHUTDOWN_DRAIN_MS: '1000', ...overrides });
+  const base = testEnv({
+    RPC_TIMEOUT_MS: '1500',
+    HEALTH_CHECK_TIMEOUT_MS: '1000',
+    SHUTDOWN_DRAIN_MS: '1000',
+    // the fixed command groups start at the end where they have no committed offset: on the shared
+    // broker, inventory.commands and payments.commands hold every other suite's commands (a suite on a
+    // PrivateKafka passes '' to keep the services' default, from the beginning)
+    INVENTORY_TEST_COMMANDS_FROM_END: '1',
+    PAYMENTS_TEST_COMMANDS_FROM_END: '1',
+    ...overrides,
+  });
   const prepared = await Promise.allSettled([
     prepareCatalogDatabase(suite, base),
     prepareIdentityDatabase(suite, base),

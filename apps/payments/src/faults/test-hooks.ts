@@ -4,7 +4,10 @@ import { KILL_AFTER_PROVIDER_CHARGE, NO_FAULTS, type PaymentFaults } from './pay
 export interface TestHooks {
   /** The registration name of the payments.commands consumer (a Kafka group per test suite). */
   consumerName?: string;
-  /** A suite's own group on the long-lived shared broker starts at the end, not at years of other suites' commands. */
+  /**
+   * A suite's own group (`consumerName`), or the fixed group with `PAYMENTS_TEST_COMMANDS_FROM_END=1`, on the
+   * long-lived shared broker starts at the end, not at every other suite's commands.
+   */
   consumeFromBeginning?: boolean;
   /** Only orders whose id starts with this prefix are handled; the others are skipped (shared topics). */
   orderIdPrefix?: string;
@@ -15,6 +18,7 @@ export interface TestHooks {
 
 export const TEST_HOOK_VARIABLES = {
   consumerName: 'PAYMENTS_TEST_CONSUMER_NAME',
+  commandsFromEnd: 'PAYMENTS_TEST_COMMANDS_FROM_END',
   orderIdPrefix: 'PAYMENTS_TEST_ORDER_ID_PREFIX',
   killAfterProviderCharge: 'PAYMENTS_FAULT_KILL_AFTER_PROVIDER_CHARGE',
 } as const;
@@ -30,7 +34,8 @@ export function testHooksOf(nodeEnv: string, env: Record<string, string | undefi
   if (nodeEnv !== 'test') return { faults: NO_FAULTS, ignored: set };
   return {
     consumerName: env[TEST_HOOK_VARIABLES.consumerName] || undefined,
-    consumeFromBeginning: env[TEST_HOOK_VARIABLES.consumerName] ? false : undefined,
+    consumeFromBeginning:
+      env[TEST_HOOK_VARIABLES.consumerName] || env[TEST_HOOK_VARIABLES.commandsFromEnd] === '1' ? false : undefined,
     orderIdPrefix: env[TEST_HOOK_VARIABLES.orderIdPrefix] || undefined,
     faults: env[TEST_HOOK_VARIABLES.killAfterProviderCharge] === '1' ? KILL_AFTER_PROVIDER_CHARGE : NO_FAULTS,
     ignored: [],
