@@ -9,9 +9,12 @@ import { envelopeOf, startMessagingHarness, type MessagingHarness } from './mess
 const TOPIC = 'orders.events'; // a topic the private broker is prepared with; nobody else uses this broker
 
 /**
- * The relay across a broker restart (a broker of the test's own, stopped and started again). A kafkajs
- * idempotent producer whose sends failed while the broker was down can be refused for good once it is
- * back (OUT_OF_ORDER_SEQUENCE_NUMBER on every send): the relay must renew its producer and publish.
+ * The relay across a broker restart (a broker of the test's own, stopped and started again), under a
+ * steady stream of changes: everything recorded before, during and after the outage is published once
+ * the broker is back, each once, in order per key. A kafkajs idempotent producer can come out of such a
+ * restart refusing every send for good (OUT_OF_ORDER_SEQUENCE_NUMBER); that does not happen on every
+ * restart (it did in test/e2e/checkout-kafka-faults.e2e-spec.ts, not reliably here), so the renewal of
+ * the producer is pinned down deterministically in outbox-relay.int-spec.ts; this one guards the recovery.
  */
 describe('outbox relay across a Kafka broker restart (real Postgres, private Kafka)', () => {
   let h: MessagingHarness;
