@@ -1,7 +1,8 @@
 export { EnvelopeSchema, createEnvelope, MessageHeaders, type Envelope, type NewMessage } from './envelope';
 export { createMessagingTables, dropMessagingTables } from './messaging-schema';
 export { Outbox, OUTBOX_LANES, laneOf } from './outbox';
-export { OutboxRelay, type RelayOptions } from './outbox-relay';
+export { OutboxRelay, type ProducerFactory, type RelayOptions } from './outbox-relay';
+export { createProducer } from './producer';
 export { OutboxMetrics } from './outbox-metrics';
 export {
   IdempotentConsumer,

@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { ConsumerRegistry } from './consumer-registry';
 import type { MessagingOptions } from './messaging-options';
 import { KAFKA_CLIENT, KAFKA_PRODUCER, MESSAGING_OPTIONS } from './messaging.tokens';
 import { Outbox } from './outbox';
+import { createProducer } from './producer';
 import { RelayLifecycle } from './relay-lifecycle';
 
 /**
@@ -37,13 +38,7 @@ export class MessagingModule {
         {
           provide: KAFKA_PRODUCER,
           inject: [KAFKA_CLIENT],
-          useFactory: (kafka: Kafka) =>
-            kafka.producer({
-              idempotent: true,
-              maxInFlightRequests: 1,
-              allowAutoTopicCreation: false,
-              createPartitioner: Partitioners.DefaultPartitioner,
-            }),
+          useFactory: (kafka: Kafka) => createProducer(kafka),
         },
         ...(withOutbox
           ? [{ provide: Outbox, useFactory: () => new Outbox(options.relay.wake === 'notify') }, RelayLifecycle]

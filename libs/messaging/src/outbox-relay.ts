@@ -39,6 +39,15 @@ interface ListeningClient {
 
 const DEFAULT_STOP_TIMEOUT_MS = 5000;
 
+/**
+ * Makes the relay's Kafka producer. Given a factory (rather than one producer), the relay owns its
+ * producer and replaces it after a failed pass: a kafkajs idempotent producer whose send failed
+ * across a broker restart can be left with sequence numbers the broker refuses for good
+ * (`OUT_OF_ORDER_SEQUENCE_NUMBER` on every later send, reconnecting does not reset them), and
+ * only a new producer (a new producer id, sequences from 0) publishes again.
+ */
+export type ProducerFactory = () => Producer;
+
 interface OutboxRow {
   position: string;
   topic: string;
@@ -67,22 +76,42 @@ export class OutboxRelay {
   private lastPrune = 0;
   private connected = false;
   private listener?: ListeningClient;
+  private producer: Producer;
+  private readonly factory?: ProducerFactory;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly producer: Producer,
+    /** The producer to publish with, or a factory of producers the relay owns and renews after a failure. */
+    producer: Producer | ProducerFactory,
     private readonly options: RelayOptions,
     private readonly metrics?: OutboxMetrics,
     private readonly log: (level: 'warn' | 'info', message: string, error?: unknown) => void = () => undefined,
-  ) {}
+  ) {
+    this.factory = typeof producer === 'function' ? producer : undefined;
+    this.producer = typeof producer === 'function' ? producer() : producer;
+  }
 
   start(): void {
     if (this.running) return;
-    this.producer.on(this.producer.events.DISCONNECT, () => {
-      this.connected = false;
-    });
+    this.watch(this.producer);
     this.running = true;
     this.loop = this.run();
+  }
+
+  private watch(producer: Producer): void {
+    producer.on(producer.events.DISCONNECT, () => {
+      if (producer === this.producer) this.connected = false;
+    });
+  }
+
+  /** After a failed pass, a producer of the relay's own is dropped and the next pass connects a new one. */
+  private renewProducer(): void {
+    if (!this.factory) return;
+    const old = this.producer;
+    this.producer = this.factory();
+    this.connected = false;
+    this.watch(this.producer);
+    void old.disconnect().catch(() => undefined);
   }
 
   /**
@@ -104,6 +133,7 @@ export class OutboxRelay {
     if (!ended) {
       this.log('warn', `outbox relay: the batch in flight did not finish within ${timeoutMs} ms; stopped without it`);
     }
+    if (this.factory) await this.producer.disconnect().catch(() => undefined);
   }
 
   /**
@@ -176,6 +206,7 @@ export class OutboxRelay {
         failures += 1;
         this.metrics?.failures.inc();
         if (failures === 1) this.log('warn', 'outbox relay cannot publish; backing off', error);
+        this.renewProducer();
         await this.idle(backoffDelay(failures, this.options.minBackoffMs, this.options.maxBackoffMs));
       }
     }

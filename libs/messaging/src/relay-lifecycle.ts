@@ -7,10 +7,11 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { Metrics } from '@shopmesh/metrics';
-import type { Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { MessagingOptions } from './messaging-options';
-import { KAFKA_PRODUCER, MESSAGING_OPTIONS } from './messaging.tokens';
+import { KAFKA_CLIENT, KAFKA_PRODUCER, MESSAGING_OPTIONS } from './messaging.tokens';
+import { createProducer } from './producer';
 import { OutboxMetrics } from './outbox-metrics';
 import { OutboxRelay } from './outbox-relay';
 
@@ -22,13 +23,16 @@ export class RelayLifecycle implements OnApplicationBootstrap, BeforeApplication
 
   constructor(
     dataSource: DataSource,
+    @Inject(KAFKA_CLIENT) kafka: Kafka,
     @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
     @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
     metrics: Metrics,
   ) {
+    // a producer of the relay's own, renewed after a failed pass (see ProducerFactory); the shared
+    // one (dead letters of the consumers) is closed at shutdown below
     this.relay = new OutboxRelay(
       dataSource,
-      producer,
+      () => createProducer(kafka),
       options.relay,
       new OutboxMetrics(metrics.registry, dataSource),
       (level, message, error) => (level === 'warn' ? this.logger.warn({ err: error }, message) : this.logger.log(message)),

@@ -100,4 +100,31 @@ describe('transactional outbox and relay (real Postgres and Kafka)', () => {
     await relay.stop();
     await h.dataSource.query(`DELETE FROM outbox WHERE published_at IS NULL`);
   });
+
+  it('given a producer factory, replaces a producer Kafka keeps refusing (sequence numbers out of order) and publishes', async () => {
+    // what a kafkajs idempotent producer can be left in after a broker restart: every send refused,
+    // for good, reconnecting does not help (seen in test/e2e/checkout-kafka-faults.e2e-spec.ts)
+    const refusing = await h.producer();
+    const refused = Object.assign(new Error('The broker received an out of order sequence number'), {
+      type: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
+    });
+    jest.spyOn(refusing, 'sendBatch').mockRejectedValue(refused);
+    const topic = await h.newTopic();
+    await h.dataSource.transaction((m) => outbox.record(m, [message(topic, 'A', 1), message(topic, 'A', 2)]));
+    const made: string[] = [];
+    const relay = new OutboxRelay(
+      h.dataSource,
+      () => {
+        made.push(made.length === 0 ? 'refusing' : 'fresh');
+        return made.length === 1 ? refusing : h.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      },
+      relayOptions,
+    );
+    relay.start();
+    const received = (await h.readAll(topic, 2)).map(envelopeOf);
+    await relay.stop();
+    expect(Object.fromEntries(sequencesByKey(received))).toEqual({ A: [1, 2] });
+    expect(made.slice(0, 2)).toEqual(['refusing', 'fresh']);
+    expect(made).toHaveLength(2); // renewed once, after the refused pass; kept while it publishes
+  });
 });
