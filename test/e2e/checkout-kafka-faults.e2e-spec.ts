@@ -37,10 +37,6 @@ describe('checkout under Kafka faults (real processes, private Kafka)', () => {
     // step deadlines far longer than the outage: the outage must delay sagas, not time them out
     platform = await startPlatform('kafka_faults', {
       KAFKA_BROKERS: kafka.brokers,
-      // a broker of our own: the command groups keep the services' default (from the beginning where
-      // nothing is committed), which is what brings them back after the restart
-      INVENTORY_TEST_COMMANDS_FROM_END: '',
-      PAYMENTS_TEST_COMMANDS_FROM_END: '',
       ORDER_STEP_TIMEOUT_MS: '90000',
       RPC_TIMEOUT_MS: '5000',
     });
