@@ -21,3 +21,4 @@ export {
   type ServiceConfig,
 } from './service-config';
 export { edgeEnv, type EdgeConfig } from './edge-env';
+export { testOnlyEnv } from './test-only-env';
