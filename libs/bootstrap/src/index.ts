@@ -1,3 +1,3 @@
 export { ServiceKitModule, type ServiceKitOptions } from './service-kit.module';
 export { startApp, startService, type StartOptions } from './start-app';
-export { runMain, runService } from './run-main';
+export { HARD_EXIT_MS, runMain, runService } from './run-main';

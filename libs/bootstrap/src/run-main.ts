@@ -2,7 +2,8 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { ConfigError, loadDotEnv, type ServiceConfig } from '@shopmesh/config';
 import { startService } from './start-app';
 
-const HARD_EXIT_MS = 28_000;
+/** The longest a shutdown may take: a process still running this long after SIGTERM exits 1. */
+export const HARD_EXIT_MS = 28_000;
 
 interface Closable {
   close(): Promise<void>;
