@@ -1,16 +1,8 @@
 import { resolve } from 'node:path';
-import {
-  SERVICES,
-  defaultDatabaseOf,
-  envNamesOf,
-  readEnvFile,
-  serviceEnvShape,
-  uses,
-  type ServiceName,
-} from '@shopmesh/config';
+import { SERVICES, defaultDatabaseOf, envNamesOf, readEnvFile, serviceEnvShape, uses, type ServiceName } from '@shopmesh/config';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import { REPO_ROOT } from '../infra/infra-config';
-import { ADMIN_SECRET, JWT_KEYS, KAFKA, REDIS, SHUTDOWN_DRAIN_MS, postgresOf } from './conventions';
+import { ADMIN_SECRET, JWT_KEYS, KAFKA, REDIS, SHUTDOWN_DRAIN_MS, postgresOf, tcpPortOf } from './conventions';
 
 const secretRef = (name: string, key: string): Pick<IEnvVar, 'valueFrom'> => ({
   valueFrom: { secretKeyRef: { name, key } },
@@ -49,7 +41,7 @@ function appValues(app: ServiceName): Record<string, string> {
     const target = envNamesOf(callee);
     // the callee's headless Service: one DNS record per ready pod
     values[target.discovery] = 'dns';
-    values[target.addresses] = `${callee}:${SERVICES[callee].tcpPort}`;
+    values[target.addresses] = `${callee}:${tcpPortOf(callee)}`;
   }
   return values;
 }

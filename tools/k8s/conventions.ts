@@ -1,5 +1,5 @@
 import { HARD_EXIT_MS } from '@shopmesh/bootstrap';
-import type { ServiceName } from '@shopmesh/config';
+import { SERVICES, type ServiceName } from '@shopmesh/config';
 
 /**
  * What the Kubernetes manifests assume about the cluster: the names the operators give the external
@@ -7,6 +7,9 @@ import type { ServiceName } from '@shopmesh/config';
  * creates, the labels, and the shutdown timing. The README's "Deploying to Kubernetes" names the same.
  */
 export const PART_OF = 'shopmesh';
+
+/** The RPC port of a service; undefined for the gateway. */
+export const tcpPortOf = (app: ServiceName): number | undefined => (SERVICES[app] as { tcpPort?: number }).tcpPort;
 
 export const appLabels = (app: ServiceName): Record<string, string> => ({
   'app.kubernetes.io/name': app,

@@ -1,7 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { HARD_EXIT_MS } from '@shopmesh/bootstrap';
-import { SERVICES, SERVICE_NAMES, envNamesOf, loadServiceConfig, serviceEnvShape, uses, type ServiceName } from '@shopmesh/config';
+import {
+  SERVICES,
+  SERVICE_NAMES,
+  envNamesOf,
+  loadServiceConfig,
+  serviceEnvShape,
+  uses,
+  type ServiceName,
+} from '@shopmesh/config';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { REPO_ROOT } from '../infra/infra-config';
@@ -34,7 +42,8 @@ function expectEnvOf(app: ServiceName, container: IContainer): void {
   const missing = Object.keys(serviceEnvShape(app)).filter((variable) => !names.includes(variable));
   expect({ app, missing }).toEqual({ app, missing: [] });
   for (const entry of container.env ?? []) {
-    if (SECRET_VARIABLES.includes(entry.name)) expect({ [entry.name]: entry.valueFrom?.secretKeyRef?.name }).toEqual({ [entry.name]: expect.any(String) });
+    if (SECRET_VARIABLES.includes(entry.name))
+      expect({ [entry.name]: entry.valueFrom?.secretKeyRef?.name }).toEqual({ [entry.name]: expect.any(String) });
   }
   expect(() => loadServiceConfig(app, resolvedEnv(container))).not.toThrow();
 }
@@ -121,7 +130,9 @@ describe.each(OVERLAYS)('the %s overlay, rendered by kubectl kustomize', (overla
     const deployment = named(objects, 'Deployment', app);
     const selector = deployment.spec?.selector.matchLabels;
     expect(deployment.spec?.template.metadata?.labels).toMatchObject(selector ?? { missing: 'selector' });
-    const budgets = ofKind(objects, 'PodDisruptionBudget').filter((b) => JSON.stringify(b.spec?.selector?.matchLabels) === JSON.stringify(selector));
+    const budgets = ofKind(objects, 'PodDisruptionBudget').filter(
+      (b) => JSON.stringify(b.spec?.selector?.matchLabels) === JSON.stringify(selector),
+    );
     expect(budgets).toHaveLength(1);
     expect(budgets[0]?.spec?.maxUnavailable ?? budgets[0]?.spec?.minAvailable).toBeDefined();
     const scalers = ofKind(objects, 'HorizontalPodAutoscaler').filter((h) => h.spec?.scaleTargetRef.name === app);
@@ -137,7 +148,9 @@ describe.each(OVERLAYS)('the %s overlay, rendered by kubectl kustomize', (overla
       const service = named(objects, 'Service', app);
       const tcpPort = (SERVICES[app] as { tcpPort: number }).tcpPort;
       expect(service.spec?.clusterIP).toBe('None');
-      expect(named(objects, 'Deployment', app).spec?.template.metadata?.labels).toMatchObject(service.spec?.selector ?? { none: '' });
+      expect(named(objects, 'Deployment', app).spec?.template.metadata?.labels).toMatchObject(
+        service.spec?.selector ?? { none: '' },
+      );
       expect(service.spec?.ports?.find((p) => p.port === tcpPort)?.targetPort).toBe('rpc');
       for (const caller of SERVICE_NAMES.filter((c) => (SERVICES[c].calls as readonly string[]).includes(app))) {
         const env = resolvedEnv(appContainerOf(named(objects, 'Deployment', caller).spec?.template.spec));
@@ -172,7 +185,8 @@ describe.each(OVERLAYS)('the %s overlay, rendered by kubectl kustomize', (overla
     const referenced = new Set<string>();
     for (const object of objects) {
       JSON.stringify(object, (key, value: unknown) => {
-        if ((key === 'secretKeyRef' || key === 'secretRef') && value && typeof value === 'object') referenced.add((value as { name: string }).name);
+        if ((key === 'secretKeyRef' || key === 'secretRef') && value && typeof value === 'object')
+          referenced.add((value as { name: string }).name);
         if (key === 'secretName' && typeof value === 'string') referenced.add(value);
         return value;
       });

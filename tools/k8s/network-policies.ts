@@ -2,7 +2,7 @@ import { SERVICES, SERVICE_NAMES, uses, type ServiceName } from '@shopmesh/confi
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
 import type { INetworkPolicyIngressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule';
-import { KAFKA, MONITORING_NAMESPACE, PART_OF, REDIS, appLabels, migrationLabels, postgresOf } from './conventions';
+import { KAFKA, MONITORING_NAMESPACE, PART_OF, REDIS, appLabels, migrationLabels, postgresOf, tcpPortOf } from './conventions';
 
 const partOf = { matchLabels: { 'app.kubernetes.io/part-of': PART_OF } };
 const tcp = (port: number) => [{ protocol: 'TCP' as const, port }];
@@ -55,7 +55,10 @@ function ingressOf(app: ServiceName): INetworkPolicyIngressRule[] {
   if (!('tcpPort' in decl)) return [{ ports: tcp(decl.httpPort) }];
   const callers = callersOf(app);
   if (callers.length === 0) return [scrape];
-  return [scrape, { from: callers.map((caller) => ({ podSelector: { matchLabels: appLabels(caller) } })), ports: tcp(decl.tcpPort) }];
+  return [
+    scrape,
+    { from: callers.map((caller) => ({ podSelector: { matchLabels: appLabels(caller) } })), ports: tcp(decl.tcpPort) },
+  ];
 }
 
 function egressOf(app: ServiceName): INetworkPolicyEgressRule[] {
@@ -67,7 +70,9 @@ function egressOf(app: ServiceName): INetworkPolicyEgressRule[] {
   if (uses(app, 'redis')) rules.push({ to: [anyNamespace(REDIS.podLabels)], ports: tcp(REDIS.port) });
   if (uses(app, 'kafka')) rules.push({ to: [anyNamespace(KAFKA.podLabels)], ports: tcp(KAFKA.port) });
   for (const callee of SERVICES[app].calls as readonly ServiceName[]) {
-    rules.push({ to: [{ podSelector: { matchLabels: appLabels(callee) } }], ports: tcp(SERVICES[callee].tcpPort) });
+    const port = tcpPortOf(callee);
+    if (port === undefined) throw new Error(`${app} calls ${callee}, which has no TCP port`);
+    rules.push({ to: [{ podSelector: { matchLabels: appLabels(callee) } }], ports: tcp(port) });
   }
   return rules;
 }

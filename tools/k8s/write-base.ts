@@ -12,7 +12,9 @@ async function main(check: boolean): Promise<void> {
   const files = await baseManifests();
   const present = existsSync(dir) ? readdirSync(dir) : [];
   const stale = present.filter((name) => !(name in files));
-  const differing = Object.keys(files).filter((name) => !present.includes(name) || readFileSync(join(dir, name), 'utf8') !== files[name]);
+  const differing = Object.keys(files).filter(
+    (name) => !present.includes(name) || readFileSync(join(dir, name), 'utf8') !== files[name],
+  );
   if (check) {
     for (const name of [...stale, ...differing]) process.stdout.write(`${BASE_DIR}/${name} is not what k8s:generate writes\n`);
     process.exitCode = stale.length + differing.length > 0 ? 1 : 0;
