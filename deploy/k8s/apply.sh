@@ -15,7 +15,7 @@ kubectl kustomize "$overlay" >"$rendered"
 namespace=$(sed -n 's/^  namespace: //p' "$rendered" | head -n 1)
 
 # the namespace, Secrets and network policies the Jobs need, without touching the apps yet
-kubectl apply -f "$rendered" -l 'app.kubernetes.io/component!=migration,!app.kubernetes.io/name'
+kubectl apply -f "$rendered" -l '!app.kubernetes.io/name'
 kubectl -n "$namespace" delete job -l "$migrations" --ignore-not-found --wait=true
 kubectl apply -f "$rendered" -l "$migrations"
 kubectl -n "$namespace" wait --for=condition=complete job -l "$migrations" --timeout=10m

@@ -108,6 +108,10 @@ describe.each(OVERLAYS)('the %s overlay, rendered by kubectl kustomize', (overla
     expect(container.startupProbe?.httpGet).toEqual({ path: '/health/live', port: httpPort });
     expect(container.livenessProbe?.httpGet).toEqual({ path: '/health/live', port: httpPort });
     expect(container.readinessProbe?.httpGet).toEqual({ path: '/health/ready', port: httpPort });
+    // the app answers 503 within its own check deadline, before the probe gives up on it
+    expect(Number(resolvedEnv(container).HEALTH_CHECK_TIMEOUT_MS)).toBeLessThan(
+      (container.readinessProbe?.timeoutSeconds ?? 1) * 1000,
+    );
     expectLockedDown(pod);
   });
 
