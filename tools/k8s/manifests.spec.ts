@@ -85,7 +85,7 @@ describe.each(OVERLAYS)('the %s overlay, rendered by kubectl kustomize', (overla
   let objects: K8sObject[];
   beforeAll(() => ({ yaml, objects } = renderOverlay(overlay)));
 
-  it('holds only objects that are valid against the Kubernetes 1.36 API schema, of kinds it knows', () => {
+  it('holds only objects that are valid against the Kubernetes 1.36 API schema, of kinds and fields it knows', () => {
     const { status, results } = checkSchema(yaml);
     expect(results.filter((r) => r.error)).toEqual([]);
     expect(status).toBe(0);
