@@ -15,6 +15,8 @@ import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { REPO_ROOT } from '../infra/infra-config';
 import { OVERLAYS, checkBaseIsGenerated, checkSchema, named, ofKind, renderOverlay, type K8sObject } from './rendered';
 
+/** Spawning kubectl and tsx: seconds on an idle machine, far more on a loaded CI runner. */
+const SLOW_MS = 180_000;
 const POSTGRES_APPS = SERVICE_NAMES.filter((app) => uses(app, 'postgres'));
 const SECRET_VARIABLES = ['POSTGRES_USER', 'POSTGRES_PASSWORD', 'REDIS_URL', 'ADMIN_EMAIL', 'ADMIN_PASSWORD'];
 /** What a Secret would hold, for checking the whole environment with the apps' own config schema. */
@@ -75,22 +77,30 @@ const appContainerOf = (pod: IPodSpec | undefined): IContainer => {
 };
 
 describe('the kustomize base (deploy/k8s/base)', () => {
-  it('is what `npm run k8s:generate` writes from the declarations', () => {
-    expect(checkBaseIsGenerated()).toEqual({ status: 0, stale: [] });
-  });
+  it(
+    'is what `npm run k8s:generate` writes from the declarations',
+    () => {
+      expect(checkBaseIsGenerated()).toEqual({ status: 0, stale: [] });
+    },
+    SLOW_MS,
+  );
 });
 
 describe.each(OVERLAYS)('the %s overlay, rendered by kubectl kustomize', (overlay) => {
   let yaml: string;
   let objects: K8sObject[];
-  beforeAll(() => ({ yaml, objects } = renderOverlay(overlay)));
+  beforeAll(() => ({ yaml, objects } = renderOverlay(overlay)), SLOW_MS);
 
-  it('holds only objects that are valid against the Kubernetes 1.36 API schema, of kinds and fields it knows', () => {
-    const { status, results } = checkSchema(yaml);
-    expect(results.filter((r) => r.error)).toEqual([]);
-    expect(status).toBe(0);
-    expect(results).toHaveLength(objects.length);
-  });
+  it(
+    'holds only objects that are valid against the Kubernetes 1.36 API schema, of kinds and fields it knows',
+    () => {
+      const { status, results } = checkSchema(yaml);
+      expect(results.filter((r) => r.error)).toEqual([]);
+      expect(status).toBe(0);
+      expect(results).toHaveLength(objects.length);
+    },
+    SLOW_MS,
+  );
 
   it.each(SERVICE_NAMES)('%s: its Deployment sets every variable it reads, secrets by reference', (app) => {
     const pod = named(objects, 'Deployment', app).spec?.template.spec;

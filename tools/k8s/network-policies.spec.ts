@@ -14,7 +14,7 @@ describe.each(OVERLAYS)('network policies of the %s overlay', (overlay) => {
     const { objects } = renderOverlay(overlay);
     policies = ofKind(objects, 'NetworkPolicy');
     namespace = named(objects, 'Deployment', 'gateway').metadata?.namespace ?? 'default';
-  });
+  }, 180_000);
 
   const pod = (app: ServiceName): PodRef => ({ namespace, labels: appLabels(app) });
   const migration = (app: ServiceName): PodRef => ({ namespace, labels: migrationLabels(app) });
