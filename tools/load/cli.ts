@@ -7,7 +7,7 @@ import { concludeLoad } from './conclude';
 import { formatProgress } from './progress';
 import type { LoadEvent } from './records';
 import { runLoad } from './run-load';
-import { DEFAULT_MIX, DEFAULT_PAYMENT_TOKENS, type Mix } from './shopper-mix';
+import { DEFAULT_MIX, DEFAULT_PAYMENT_TOKENS } from './shopper-mix';
 import { formatSummary } from './summary';
 
 const USAGE = `usage: npm run load -- --rate 50 --duration 60s [options]
@@ -17,8 +17,12 @@ const USAGE = `usage: npm run load -- --rate 50 --duration 60s [options]
   --seed N              the seed of arrivals and the mix (same seed, same run)                   [1]
   --arrival KIND        poisson (exponential gaps) or fixed (even interval)                      [poisson]
   --mix K=W,...         scenario weights, e.g. browse=50,checkout=50 (others 0)
-                        [${Object.entries(DEFAULT_MIX).map(([k, v]) => `${k}=${v}`).join(',')}]
-  --tokens K=W,...      payment token weights [${Object.entries(DEFAULT_PAYMENT_TOKENS).map(([k, v]) => `${k}=${v}`).join(',')}]
+                        [${Object.entries(DEFAULT_MIX)
+                          .map(([k, v]) => `${k}=${v}`)
+                          .join(',')}]
+  --tokens K=W,...      payment token weights [${Object.entries(DEFAULT_PAYMENT_TOKENS)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')}]
   --shoppers N          registered shoppers (default: 2 × registered sessions/s + 4)
   --max-in-flight N     sessions at most in flight; arrivals beyond are dropped and counted      [512]
   --timeout D           client deadline of every request                                         [10s]
@@ -32,10 +36,13 @@ const USAGE = `usage: npm run load -- --rate 50 --duration 60s [options]
 Exit code: 0 on PASS; 1 on invariant violations, orders not final, idempotency mismatches or errors over
 --max-error-rate; 2 on bad usage or a setup failure.`;
 
+/** A bad flag: printed with the usage (other failures are printed alone). */
+class UsageError extends Error {}
+
 /** `90s`, `2m`, `500ms`, `1h`, or plain milliseconds. */
 export function parseDuration(value: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw new Error(`${flag}: expected a duration like 60s, 2m or 500ms, got "${value}"`);
+  if (!m) throw new UsageError(`${flag}: expected a duration like 60s, 2m or 500ms, got "${value}"`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
   return Math.round(Number(m[1]) * unit);
 }
@@ -45,18 +52,19 @@ export function parseWeights(value: string, flag: string, known?: readonly strin
   const out: Record<string, number> = {};
   for (const part of value.split(',').filter(Boolean)) {
     const [key, weight] = part.split('=').map((s) => s.trim());
-    if (!key || weight === undefined || !/^\d+(\.\d+)?$/.test(weight)) throw new Error(`${flag}: expected name=weight,…, got "${part}"`);
-    if (known && !known.includes(key)) throw new Error(`${flag}: unknown scenario "${key}" (one of ${known.join(', ')})`);
+    if (!key || weight === undefined || !/^\d+(\.\d+)?$/.test(weight))
+      throw new UsageError(`${flag}: expected name=weight,…, got "${part}"`);
+    if (known && !known.includes(key)) throw new UsageError(`${flag}: unknown scenario "${key}" (one of ${known.join(', ')})`);
     out[key] = Number(weight);
   }
-  if (!Object.values(out).some((w) => w > 0)) throw new Error(`${flag}: at least one weight must be positive`);
+  if (!Object.values(out).some((w) => w > 0)) throw new UsageError(`${flag}: at least one weight must be positive`);
   return out;
 }
 
 const positive = (value: string | undefined, fallback: number, flag: string): number => {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!(n > 0)) throw new Error(`${flag}: expected a positive number, got "${value}"`);
+  if (!(n > 0)) throw new UsageError(`${flag}: expected a positive number, got "${value}"`);
   return n;
 };
 
@@ -96,9 +104,10 @@ async function main(argv: string[]): Promise<number> {
   }
   loadDotEnv();
   const arrival = values.arrival ?? 'poisson';
-  if (arrival !== 'poisson' && arrival !== 'fixed') throw new Error(`--arrival: poisson or fixed, got "${arrival}"`);
+  if (arrival !== 'poisson' && arrival !== 'fixed') throw new UsageError(`--arrival: poisson or fixed, got "${arrival}"`);
   const maxErrorRate = values['max-error-rate'] === undefined ? undefined : Number(values['max-error-rate']);
-  if (maxErrorRate !== undefined && !(maxErrorRate >= 0 && maxErrorRate <= 1)) throw new Error('--max-error-rate: a share from 0 to 1');
+  if (maxErrorRate !== undefined && !(maxErrorRate >= 0 && maxErrorRate <= 1))
+    throw new UsageError('--max-error-rate: a share from 0 to 1');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const reportPath = resolve(values.report ?? `.run/load/${stamp}.html`);
   const controller = new AbortController();
@@ -114,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
     durationMs: parseDuration(values.duration ?? '60s', '--duration'),
     seed: Math.floor(positive(values.seed, 1, '--seed')),
     arrival,
-    mix: values.mix ? (parseWeights(values.mix, '--mix', Object.keys(DEFAULT_MIX)) as Mix) : undefined,
+    mix: values.mix ? parseWeights(values.mix, '--mix', Object.keys(DEFAULT_MIX)) : undefined,
     paymentTokens: values.tokens ? parseWeights(values.tokens, '--tokens') : undefined,
     shoppers: values.shoppers === undefined ? undefined : Math.floor(positive(values.shoppers, 1, '--shoppers')),
     maxInFlight: Math.floor(positive(values['max-in-flight'], 512, '--max-in-flight')),
@@ -144,7 +153,8 @@ if (require.main === module)
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+      const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${usage ? `${USAGE}\n` : ''}`);
       process.exit(2);
     },
   );

@@ -31,7 +31,7 @@ export function progressOf(input: {
   const { requests, orders, now } = input;
   const recent: number[] = [];
   for (let i = requests.length - 1; i >= 0; i -= 1) {
-    const r = requests[i] as RequestRecord;
+    const r = requests[i];
     if (r.startedAt + r.ms < now - 1000) break;
     recent.push(r.ms);
   }

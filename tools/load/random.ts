@@ -29,7 +29,7 @@ export function pickWeighted<K extends string>(random: Random, weights: Readonly
 /** One element of a non-empty list, uniformly. */
 export function pickOne<T>(random: Random, list: readonly T[]): T {
   if (list.length === 0) throw new Error('pickOne: empty list');
-  return list[Math.floor(random() * list.length)] as T;
+  return list[Math.floor(random() * list.length)];
 }
 
 /** An integer in [min, max], uniformly. */

@@ -9,7 +9,15 @@ export type Outcome =
   /** A checkout retried with its Idempotency-Key answered another orderId than the first attempt. */
   | 'mismatch';
 
-export const OUTCOMES: readonly Outcome[] = ['ok', 'client-error', 'rate-limited', 'server-error', 'timeout', 'network', 'mismatch'];
+export const OUTCOMES: readonly Outcome[] = [
+  'ok',
+  'client-error',
+  'rate-limited',
+  'server-error',
+  'timeout',
+  'network',
+  'mismatch',
+];
 
 /** One request of the run. */
 export interface RequestRecord {

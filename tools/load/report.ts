@@ -25,7 +25,13 @@ export function timeSeries(result: LoadResult) {
   const polls = result.requests.filter((r) => r.scenario === 'follow');
   const buckets = perSecond(shopper, (r) => r.startedAt, result.startedAt, seconds);
   const pollBuckets = perSecond(polls, (r) => r.startedAt, result.startedAt, seconds);
-  const q = (rs: RequestRecord[], p: number) => (rs.length ? percentile(rs.map((r) => r.ms), p) : null);
+  const q = (rs: RequestRecord[], p: number) =>
+    rs.length
+      ? percentile(
+          rs.map((r) => r.ms),
+          p,
+        )
+      : null;
   const errorKey = (r: RequestRecord) => `${r.status || r.outcome}${r.code ? ` ${r.code}` : ''}`;
   const counts = new Map<string, number>();
   for (const r of result.requests) if (r.outcome !== 'ok') counts.set(errorKey(r), (counts.get(errorKey(r)) ?? 0) + 1);
@@ -37,26 +43,26 @@ export function timeSeries(result: LoadResult) {
   return {
     seconds,
     throughput: [
-      { name: 'sent', color: PALETTE[0] as string, values: buckets.map((b) => b.length) },
-      { name: 'ok', color: PALETTE[1] as string, values: buckets.map((b) => b.filter((r) => r.outcome === 'ok').length) },
-      { name: 'errors', color: PALETTE[2] as string, values: buckets.map((b) => b.filter((r) => r.outcome !== 'ok').length) },
+      { name: 'sent', color: PALETTE[0], values: buckets.map((b) => b.length) },
+      { name: 'ok', color: PALETTE[1], values: buckets.map((b) => b.filter((r) => r.outcome === 'ok').length) },
+      { name: 'errors', color: PALETTE[2], values: buckets.map((b) => b.filter((r) => r.outcome !== 'ok').length) },
       { name: 'order polls', color: '#9ca3af', values: pollBuckets.map((b) => b.length) },
     ],
     latency: [
-      { name: 'p50', color: PALETTE[1] as string, values: buckets.map((b) => q(b, 50)) },
-      { name: 'p90', color: PALETTE[3] as string, values: buckets.map((b) => q(b, 90)) },
-      { name: 'p99', color: PALETTE[2] as string, values: buckets.map((b) => q(b, 99)) },
+      { name: 'p50', color: PALETTE[1], values: buckets.map((b) => q(b, 50)) },
+      { name: 'p90', color: PALETTE[3], values: buckets.map((b) => q(b, 90)) },
+      { name: 'p99', color: PALETTE[2], values: buckets.map((b) => q(b, 99)) },
     ],
     errors: errorNames.map((name, i) => ({
       name,
-      color: PALETTE[(i + 2) % PALETTE.length] as string,
+      color: PALETTE[(i + 2) % PALETTE.length],
       values: allBuckets.map(
         (b) => b.filter((r) => r.outcome !== 'ok' && (named.has(errorKey(r)) ? errorKey(r) === name : name === 'other')).length,
       ),
     })),
     saga: [
-      { name: 'saga p50', color: PALETTE[1] as string, values: placedBuckets.map((b) => sagaQ(b, 50)) },
-      { name: 'saga p99', color: PALETTE[2] as string, values: placedBuckets.map((b) => sagaQ(b, 99)) },
+      { name: 'saga p50', color: PALETTE[1], values: placedBuckets.map((b) => sagaQ(b, 50)) },
+      { name: 'saga p99', color: PALETTE[2], values: placedBuckets.map((b) => sagaQ(b, 99)) },
     ],
   } satisfies Record<string, number | Series[]>;
 }
@@ -74,7 +80,7 @@ function outcomeCharts(result: LoadResult): { mix: string; histogram: string } {
     outcomes.set(orderOutcomeOf(o), list);
   }
   const entries = [...outcomes.entries()].sort((a, b) => b[1].length - a[1].length);
-  const color = (name: string, i: number) => OUTCOME_COLORS[name] ?? (PALETTE[(i + 4) % PALETTE.length] as string);
+  const color = (name: string, i: number) => OUTCOME_COLORS[name] ?? PALETTE[(i + 4) % PALETTE.length];
   return {
     mix: barList({
       title: 'saga outcome mix',
@@ -83,7 +89,9 @@ function outcomeCharts(result: LoadResult): { mix: string; histogram: string } {
     histogram: histogramChart({
       title: 'time to final',
       xLabel: 'time from placed to final (saga history; not final: until the end of the run)',
-      buckets: SAGA_EDGES.map((e, i) => (i === SAGA_EDGES.length - 1 ? `≥ ${bucketLabel(e)}` : `< ${bucketLabel(SAGA_EDGES[i + 1] as number)}`)),
+      buckets: SAGA_EDGES.map((e, i) =>
+        i === SAGA_EDGES.length - 1 ? `≥ ${bucketLabel(e)}` : `< ${bucketLabel(SAGA_EDGES[i + 1])}`,
+      ),
       series: entries.map(([name, values], i) => ({ name, color: color(name, i), values: histogram(values, SAGA_EDGES) })),
     }),
   };
@@ -104,7 +112,12 @@ svg{display:block;max-width:100%;height:auto}.tick{font-size:11px;fill:#374151}.
 code{background:#f3f4f6;padding:0 3px}`;
 
 /** The run as one self-contained HTML page: no script, no network; inline SVG charts. */
-export function renderReport(input: { result: LoadResult; summary: LoadSummary; verdict: Verdict; events?: readonly LoadEvent[] }): string {
+export function renderReport(input: {
+  result: LoadResult;
+  summary: LoadSummary;
+  verdict: Verdict;
+  events?: readonly LoadEvent[];
+}): string {
   const { result, summary: s, verdict } = input;
   const series = timeSeries(result);
   const marks: Marker[] = (input.events ?? []).map((e) => ({ x: (e.at - result.startedAt) / 1000, label: e.label }));
@@ -112,13 +125,36 @@ export function renderReport(input: { result: LoadResult; summary: LoadSummary; 
   const o = result.options;
   const figures: Array<[string, string | number]> = [
     ['offered', `${o.rate} sessions/s for ${(o.durationMs / 1000).toFixed(0)} s (${o.arrival ?? 'poisson'}, seed ${o.seed})`],
-    ['sessions', `${result.sessions.started} started, ${result.sessions.dropped} dropped (in-flight bound), ${result.sessions.late} late, ${result.sessions.noShopper} without a free shopper`],
-    ['by scenario', Object.entries(result.sessions.byScenario).map(([k, v]) => `${k} ${v}`).join(', ')],
+    [
+      'sessions',
+      `${result.sessions.started} started, ${result.sessions.dropped} dropped (in-flight bound), ${result.sessions.late} late, ${result.sessions.noShopper} without a free shopper`,
+    ],
+    [
+      'by scenario',
+      Object.entries(result.sessions.byScenario)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ],
     ['requests', `${s.requests} (${s.requestsPerSecond.toFixed(1)}/s)`],
-    ['by outcome', Object.entries(s.byOutcome).map(([k, v]) => `${k} ${v}`).join(', ')],
+    [
+      'by outcome',
+      Object.entries(s.byOutcome)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ],
     ['errors', `${s.errors} (${(s.errorRate * 100).toFixed(2)} %)`],
-    ['latency ms', `p50 ${fmtMs(s.latency.p50)}, p90 ${fmtMs(s.latency.p90)}, p99 ${fmtMs(s.latency.p99)}, max ${fmtMs(s.latency.max)}`],
-    ['orders', `${s.orders.placed} placed: ${Object.entries(s.orders.byOutcome).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`],
+    [
+      'latency ms',
+      `p50 ${fmtMs(s.latency.p50)}, p90 ${fmtMs(s.latency.p90)}, p99 ${fmtMs(s.latency.p99)}, max ${fmtMs(s.latency.max)}`,
+    ],
+    [
+      'orders',
+      `${s.orders.placed} placed: ${
+        Object.entries(s.orders.byOutcome)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || 'none'
+      }`,
+    ],
     ['saga ms', `p50 ${fmtMs(s.orders.sagaP50)}, p99 ${fmtMs(s.orders.sagaP99)}`],
     ['shoppers / products', `${result.shoppers} / ${result.products}`],
     ['gateway', o.gatewayUrl],
@@ -146,12 +182,38 @@ ${table(['figure', 'value'], figures)}
 <h2>Time to final</h2>
 <div id="chart-time-to-final">${outcomes.histogram}</div>
 <h2>Routes</h2>
-${table(['route', 'count', 'ok', 'errors', 'p50 ms', 'p99 ms'], s.routes.map((r) => [`${r.method} ${r.route}`, r.count, r.ok, r.errors, fmtMs(r.p50), fmtMs(r.p99)]))}
+${table(
+  ['route', 'count', 'ok', 'errors', 'p50 ms', 'p99 ms'],
+  s.routes.map((r) => [`${r.method} ${r.route}`, r.count, r.ok, r.errors, fmtMs(r.p50), fmtMs(r.p99)]),
+)}
 <h2>Errors by code</h2>
-${s.errorsByCode.length ? table(['status / code', 'count'], s.errorsByCode.map((e) => [e.code, e.count])) : '<p>none</p>'}
-${marks.length ? `<h2>Events</h2>${table(['at (s)', 'event'], marks.map((m) => [m.x.toFixed(1), m.label]))}` : ''}
+${
+  s.errorsByCode.length
+    ? table(
+        ['status / code', 'count'],
+        s.errorsByCode.map((e) => [e.code, e.count]),
+      )
+    : '<p>none</p>'
+}
+${
+  marks.length
+    ? `<h2>Events</h2>${table(
+        ['at (s)', 'event'],
+        marks.map((m) => [m.x.toFixed(1), m.label]),
+      )}`
+    : ''
+}
 <h2>Invariants</h2>
-${verdict.violations === undefined ? '<p>not checked (no databases given)</p>' : violations.length ? table(['invariant', 'rule', 'subject', 'detail'], violations.map((v) => [v.invariant, v.rule, v.subject, v.detail])) : '<p>clean: no violation</p>'}
+${
+  verdict.violations === undefined
+    ? '<p>not checked (no databases given)</p>'
+    : violations.length
+      ? table(
+          ['invariant', 'rule', 'subject', 'detail'],
+          violations.map((v) => [v.invariant, v.rule, v.subject, v.detail]),
+        )
+      : '<p>clean: no violation</p>'
+}
 ${s.orders.notFinal.length ? `<h2>Orders not final</h2><p>${s.orders.notFinal.map((id) => `<code>${escapeHtml(id)}</code>`).join(' ')}</p>` : ''}
 </body></html>
 `;

@@ -11,7 +11,7 @@ export function arrivalOffsets(rate: number, durationMs: number, random: Random,
   if (!(rate > 0) || !(durationMs > 0)) return [];
   const mean = 1000 / rate;
   const offsets: number[] = [];
-  for (let t = process === 'fixed' ? 0 : -Math.log(1 - random()) * mean; t < durationMs; ) {
+  for (let t = process === 'fixed' ? 0 : -Math.log(1 - random()) * mean; t < durationMs;) {
     offsets.push(t);
     t += process === 'fixed' ? mean : -Math.log(1 - random()) * mean;
   }
@@ -64,7 +64,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopCou
   const counts: OpenLoopCounts = { scheduled: offsets.length, started: 0, dropped: 0, late: 0, maxLateMs: 0, aborted: 0 };
   const running = new Set<Promise<void>>();
   for (let i = 0; i < offsets.length; i += 1) {
-    const due = startAt + (offsets[i] as number);
+    const due = startAt + offsets[i];
     const wait = due - clock.now();
     if (wait > 0) await clock.sleep(wait);
     if (signal?.aborted) {

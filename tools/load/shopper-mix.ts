@@ -90,10 +90,20 @@ export async function runSession(s: Session): Promise<'done' | 'no-shopper'> {
       return 'done';
     }
     case 'category':
-      await call('category', 'GET', '/v1/products', `/v1/products?category=${encodeURIComponent(pickOne(random, catalog.categories))}`);
+      await call(
+        'category',
+        'GET',
+        '/v1/products',
+        `/v1/products?category=${encodeURIComponent(pickOne(random, catalog.categories))}`,
+      );
       return 'done';
     case 'search':
-      await call('search', 'GET', '/v1/products', `/v1/products?query=${encodeURIComponent(pickOne(random, catalog.searchWords))}`);
+      await call(
+        'search',
+        'GET',
+        '/v1/products',
+        `/v1/products?query=${encodeURIComponent(pickOne(random, catalog.searchWords))}`,
+      );
       return 'done';
     case 'view':
       await call('view', 'GET', '/v1/products/:id', `/v1/products/${product().id}`);
@@ -130,7 +140,10 @@ async function registeredSession(s: Session, shopper: Shopper, call: Call): Prom
     return;
   }
   const paymentToken = s.scenario === 'cancel' ? 'tok_visa' : pickWeighted(random, s.paymentTokens);
-  const lines = distinctProducts(s, intBetween(random, 1, 2)).map((p) => ({ productId: p.id, quantity: intBetween(random, 1, 2) }));
+  const lines = distinctProducts(s, intBetween(random, 1, 2)).map((p) => ({
+    productId: p.id,
+    quantity: intBetween(random, 1, 2),
+  }));
   const key = randomUUID();
   let placed: Answer;
   if (s.scenario === 'order') {

@@ -98,7 +98,9 @@ export function verdictOf(
   if (summary.orders.notFinal.length) failures.push(`${summary.orders.notFinal.length} order(s) not final in time`);
   if (summary.byOutcome.mismatch) failures.push(`${summary.byOutcome.mismatch} idempotent retr(y/ies) answered another order`);
   if (input.maxErrorRate !== undefined && summary.errorRate > input.maxErrorRate)
-    failures.push(`error rate ${(summary.errorRate * 100).toFixed(2)} % over the allowed ${(input.maxErrorRate * 100).toFixed(2)} %`);
+    failures.push(
+      `error rate ${(summary.errorRate * 100).toFixed(2)} % over the allowed ${(input.maxErrorRate * 100).toFixed(2)} %`,
+    );
   return { passed: failures.length === 0, failures, ...(input.violations ? { violations: input.violations } : {}) };
 }
 

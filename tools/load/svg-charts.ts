@@ -1,6 +1,17 @@
 /** Hand-rolled SVG charts for the load report: no library, no network, readable in any browser. */
 
-export const PALETTE = ['#2563eb', '#16a34a', '#dc2626', '#f59e0b', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#9a3412', '#475569'];
+export const PALETTE = [
+  '#2563eb',
+  '#16a34a',
+  '#dc2626',
+  '#f59e0b',
+  '#7c3aed',
+  '#0891b2',
+  '#db2777',
+  '#65a30d',
+  '#9a3412',
+  '#475569',
+];
 
 export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -54,7 +65,9 @@ function axes(f: Frame, xMax: number, yMax: number, yLabel: string, xLabel: stri
     parts.push(`<text x="${px}" y="${f.top + plotH + 16}" text-anchor="middle" class="tick">${num(x)}</text>`);
   }
   parts.push(`<line x1="${f.left}" x2="${f.left + plotW}" y1="${f.top + plotH}" y2="${f.top + plotH}" stroke="#6b7280"/>`);
-  parts.push(`<text x="${f.left + plotW / 2}" y="${f.height - 4}" text-anchor="middle" class="axis">${escapeHtml(xLabel)}</text>`);
+  parts.push(
+    `<text x="${f.left + plotW / 2}" y="${f.height - 4}" text-anchor="middle" class="axis">${escapeHtml(xLabel)}</text>`,
+  );
   parts.push(
     `<text transform="translate(14 ${f.top + plotH / 2}) rotate(-90)" text-anchor="middle" class="axis">${escapeHtml(yLabel)}</text>`,
   );
@@ -90,7 +103,13 @@ const svg = (f: Frame, title: string, body: string): string =>
   `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}" role="img" aria-label="${escapeHtml(title)}">${body}</svg>`;
 
 /** Lines over time, one point per second. */
-export function lineChart(opts: { title: string; yLabel: string; series: readonly Series[]; seconds: number; markers?: readonly Marker[] }): string {
+export function lineChart(opts: {
+  title: string;
+  yLabel: string;
+  series: readonly Series[];
+  seconds: number;
+  markers?: readonly Marker[];
+}): string {
   const f = FRAME;
   const yMax = niceMax(Math.max(0, ...opts.series.flatMap((s) => s.values.filter((v): v is number => v !== null))));
   const plotW = f.width - f.left - f.right;
@@ -111,12 +130,21 @@ export function lineChart(opts: { title: string; yLabel: string; series: readonl
   return svg(
     f,
     opts.title,
-    axes(f, xMax, yMax, opts.yLabel, 'seconds since start') + paths.join('') + legend(f, opts.series) + markers(f, xMax, opts.markers ?? []),
+    axes(f, xMax, yMax, opts.yLabel, 'seconds since start') +
+      paths.join('') +
+      legend(f, opts.series) +
+      markers(f, xMax, opts.markers ?? []),
   );
 }
 
 /** Stacked bars over time, one bar per second. */
-export function stackedBarChart(opts: { title: string; yLabel: string; series: readonly Series[]; seconds: number; markers?: readonly Marker[] }): string {
+export function stackedBarChart(opts: {
+  title: string;
+  yLabel: string;
+  series: readonly Series[];
+  seconds: number;
+  markers?: readonly Marker[];
+}): string {
   const f = FRAME;
   const xMax = Math.max(1, opts.seconds);
   const totals = Array.from({ length: xMax }, (_, i) => opts.series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
@@ -144,14 +172,25 @@ export function stackedBarChart(opts: { title: string; yLabel: string; series: r
   return svg(
     f,
     opts.title,
-    axes(f, xMax, yMax, opts.yLabel, 'seconds since start') + bars.join('') + empty + legend(f, opts.series) + markers(f, xMax, opts.markers ?? []),
+    axes(f, xMax, yMax, opts.yLabel, 'seconds since start') +
+      bars.join('') +
+      empty +
+      legend(f, opts.series) +
+      markers(f, xMax, opts.markers ?? []),
   );
 }
 
 /** Horizontal bars: one labelled bar per item, its count and share written beside it. */
 export function barList(opts: { title: string; items: ReadonlyArray<{ label: string; value: number; color: string }> }): string {
   const rowH = 28;
-  const f: Frame = { width: 1160, height: 20 + rowH * Math.max(1, opts.items.length), left: 260, right: 160, top: 10, bottom: 10 };
+  const f: Frame = {
+    width: 1160,
+    height: 20 + rowH * Math.max(1, opts.items.length),
+    left: 260,
+    right: 160,
+    top: 10,
+    bottom: 10,
+  };
   const total = opts.items.reduce((s, i) => s + i.value, 0);
   const max = Math.max(1, ...opts.items.map((i) => i.value));
   const plotW = f.width - f.left - f.right;
@@ -169,7 +208,12 @@ export function barList(opts: { title: string; items: ReadonlyArray<{ label: str
 }
 
 /** A histogram with labelled buckets, stacked by series. */
-export function histogramChart(opts: { title: string; xLabel: string; buckets: readonly string[]; series: readonly Series[] }): string {
+export function histogramChart(opts: {
+  title: string;
+  xLabel: string;
+  buckets: readonly string[];
+  series: readonly Series[];
+}): string {
   const f: Frame = { ...FRAME, bottom: 48 };
   const n = opts.buckets.length;
   const totals = opts.buckets.map((_, i) => opts.series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
@@ -194,9 +238,13 @@ export function histogramChart(opts: { title: string; xLabel: string; buckets: r
       );
       base += v;
     }
-    parts.push(`<text x="${f.left + i * w + w / 2}" y="${f.top + plotH + 16}" text-anchor="middle" class="tick">${escapeHtml(label)}</text>`);
+    parts.push(
+      `<text x="${f.left + i * w + w / 2}" y="${f.top + plotH + 16}" text-anchor="middle" class="tick">${escapeHtml(label)}</text>`,
+    );
   });
   parts.push(`<line x1="${f.left}" x2="${f.left + plotW}" y1="${f.top + plotH}" y2="${f.top + plotH}" stroke="#6b7280"/>`);
-  parts.push(`<text x="${f.left + plotW / 2}" y="${f.height - 6}" text-anchor="middle" class="axis">${escapeHtml(opts.xLabel)}</text>`);
+  parts.push(
+    `<text x="${f.left + plotW / 2}" y="${f.height - 6}" text-anchor="middle" class="axis">${escapeHtml(opts.xLabel)}</text>`,
+  );
   return svg(f, opts.title, parts.join('') + legend(f, opts.series));
 }
