@@ -69,6 +69,7 @@ function sampleResult(): LoadResult {
     shoppers: 4,
     products: 304,
     requests,
+    droppedAt: [T0 + 2100, T0 + 2200],
     orders: [
       order('o-1', 'CONFIRMED'),
       order('o-2', 'CANCELLED', { reason: 'PAYMENT_DECLINED', paymentToken: 'tok_decline', sagaMs: 1200 }),
@@ -85,6 +86,7 @@ describe(timeSeries.name, () => {
     expect(named(sut.throughput, 'sent')).toEqual([10, 11, 11]);
     expect(named(sut.throughput, 'errors')).toEqual([0, 1, 1]);
     expect(named(sut.throughput, 'order polls')).toEqual([0, 0, 1]);
+    expect(named(sut.throughput, 'arrivals dropped')).toEqual([0, 0, 2]);
     expect(named(sut.latency, 'p50')).toEqual([14, 25, 35]);
     expect(named(sut.latency, 'p99')).toEqual([19, 40, 10_000]);
     expect(sut.errors.map((e) => [e.name, e.values])).toEqual([
@@ -152,6 +154,11 @@ describe(verdictOf.name, () => {
 
   it('passes a clean run', () => {
     const clean = { ...summary, orders: { ...summary.orders, notFinal: [] } };
-    expect(verdictOf(clean, { violations: [], maxErrorRate: 0.1 })).toEqual({ passed: true, failures: [], violations: [] });
+    expect(verdictOf(clean, { violations: [], maxErrorRate: 0.1 })).toEqual({
+      passed: true,
+      failures: [],
+      violations: [],
+      maxErrorRate: 0.1,
+    });
   });
 });

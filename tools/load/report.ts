@@ -43,10 +43,15 @@ export function timeSeries(result: LoadResult) {
   return {
     seconds,
     throughput: [
-      { name: 'sent', color: PALETTE[0], values: buckets.map((b) => b.length) },
+      { name: 'sent', color: PALETTE[0], values: buckets.map((b) => b.length), underlay: true },
       { name: 'ok', color: PALETTE[1], values: buckets.map((b) => b.filter((r) => r.outcome === 'ok').length) },
       { name: 'errors', color: PALETTE[2], values: buckets.map((b) => b.filter((r) => r.outcome !== 'ok').length) },
       { name: 'order polls', color: '#9ca3af', values: pollBuckets.map((b) => b.length) },
+      {
+        name: 'arrivals dropped',
+        color: '#111827',
+        values: perSecond(result.droppedAt, (t) => t, result.startedAt, seconds).map((b) => b.length),
+      },
     ],
     latency: [
       { name: 'p50', color: PALETTE[1], values: buckets.map((b) => q(b, 50)) },
@@ -97,15 +102,15 @@ function outcomeCharts(result: LoadResult): { mix: string; histogram: string } {
   };
 }
 
-const table = (head: string[], rows: Array<Array<string | number>>): string =>
-  `<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
+const table = (head: string[], rows: Array<Array<string | number>>, cls = ''): string =>
+  `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c))}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#111827;max-width:1200px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 6px}
 table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #e5e7eb;padding:3px 8px;text-align:right}
-th{background:#f3f4f6}td:first-child,th:first-child{text-align:left}
+th{background:#f3f4f6}td:first-child,th:first-child{text-align:left}.kv td{text-align:left}
 .verdict{padding:10px 14px;border-radius:6px;font-weight:600;display:inline-block}.pass{background:#dcfce7}.fail{background:#fee2e2}
 svg{display:block;max-width:100%;height:auto}.tick{font-size:11px;fill:#374151}.axis{font-size:12px;fill:#374151}
 .legend{font-size:12px;fill:#111827}.marker-label{font-size:11px;fill:#111827}.empty{font-size:14px;fill:#9ca3af}
@@ -165,12 +170,12 @@ export function renderReport(input: {
 <body>
 <h1>ShopMesh load run ${escapeHtml(result.runId)}</h1>
 <p>${escapeHtml(new Date(result.startedAt).toISOString())} – ${escapeHtml(new Date(result.endedAt).toISOString())}</p>
-<p class="verdict ${verdict.passed ? 'pass' : 'fail'}" id="verdict">${verdict.passed ? 'PASS' : `FAIL: ${escapeHtml(verdict.failures.join('; '))}`}
+<p class="verdict ${verdict.passed ? 'pass' : 'fail'}" id="verdict">${verdict.passed ? `PASS${verdict.maxErrorRate === undefined && s.errors > 0 ? ` (${s.errors} failed requests not judged: no error budget given)` : ''}` : `FAIL: ${escapeHtml(verdict.failures.join('; '))}`}
  · invariants: ${verdict.violations === undefined ? 'not checked' : `${violations.length} violation(s)`}</p>
 <h2>Summary</h2>
-${table(['figure', 'value'], figures)}
+${table(['figure', 'value'], figures, 'kv')}
 <h2>Throughput (requests per second, by start)</h2>
-<div id="chart-throughput">${lineChart({ title: 'throughput', yLabel: 'requests / s', series: series.throughput, seconds: series.seconds, markers: marks })}</div>
+<div id="chart-throughput">${lineChart({ title: 'throughput', yLabel: 'requests / s', series: series.throughput, seconds: series.seconds, markers: marks, counts: true })}</div>
 <h2>Latency percentiles (ms, each second's requests; first request of a session from its scheduled arrival)</h2>
 <div id="chart-latency">${lineChart({ title: 'latency', yLabel: 'ms', series: series.latency, seconds: series.seconds, markers: marks })}</div>
 <h2>Errors over time, by status and code</h2>

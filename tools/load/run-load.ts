@@ -41,7 +41,7 @@ export interface LoadOptions {
 export interface LoadResult {
   options: Omit<LoadOptions, 'onProgress' | 'signal' | 'products'> & { mix: Mix; paymentTokens: Record<string, number> };
   runId: string;
-  /** Epoch ms: the first arrival's time zero, the last arrival's deadline, the end of the settle. */
+  /** Epoch ms: time zero of the arrivals, the end of their window (or the abort), the end of the settle. */
   startedAt: number;
   loadEndedAt: number;
   endedAt: number;
@@ -50,6 +50,8 @@ export interface LoadResult {
   products: number;
   requests: RequestRecord[];
   orders: OrderRecord[];
+  /** The due times (epoch ms) of the arrivals dropped for the in-flight bound. */
+  droppedAt: number[];
 }
 
 /**
@@ -76,6 +78,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const offsets = arrivalOffsets(options.rate, options.durationMs, random, options.arrival ?? 'poisson');
   const byScenario: Record<string, number> = {};
   let noShopper = 0;
+  const droppedAt: number[] = [];
   const startedAt = Date.now() + 100;
   const progress = () =>
     options.onProgress?.(progressOf({ requests, orders: tracker.orders, startedAt, now: Date.now(), inFlight: http.inFlight }));
@@ -88,6 +91,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       startAt: startedAt,
       maxInFlight: options.maxInFlight ?? 512,
       signal: options.signal,
+      onDrop: (_index, due) => droppedAt.push(due),
       session: async (index, scheduledAt) => {
         // each session its own generator, so what it does does not depend on how others interleave
         const sessionRandom = seededRandom((options.seed * 0x9e3779b1 + index) >>> 0);
@@ -108,7 +112,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         if (ran === 'no-shopper') noShopper += 1;
       },
     });
-    const loadEndedAt = Math.max(Date.now(), startedAt + options.durationMs);
+    const windowEnd = startedAt + options.durationMs;
+    const loadEndedAt = options.signal?.aborted ? Math.min(Date.now(), windowEnd) : windowEnd;
     await tracker.settle(Date.now() + (options.settleMs ?? 45_000));
     progress();
     const { onProgress: _p, signal: _s, products: _products, ...rest } = options;
@@ -123,6 +128,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       products: catalog.products.length,
       requests,
       orders: tracker.orders,
+      droppedAt,
     };
   } finally {
     if (ticker) clearInterval(ticker);

@@ -39,6 +39,8 @@ export interface OpenLoopOptions {
   /** An arrival dispatched this much after its time counts as late (the generator itself fell behind). */
   lateAfterMs?: number;
   signal?: AbortSignal;
+  /** Told of each arrival dropped for the in-flight bound (its due time). */
+  onDrop?: (index: number, scheduledAt: number) => void;
   /** Runs one session; `scheduledAt` is the clock time it was due (latency is measured from there). */
   session(index: number, scheduledAt: number): Promise<void>;
 }
@@ -76,6 +78,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopCou
     if (lateMs > lateAfterMs) counts.late += 1;
     if (running.size >= maxInFlight) {
       counts.dropped += 1;
+      options.onDrop?.(i, due);
       continue;
     }
     counts.started += 1;

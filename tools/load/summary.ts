@@ -86,6 +86,8 @@ export interface Verdict {
   failures: string[];
   /** Undefined when the invariants were not checked (no database given). */
   violations?: Violation[];
+  /** The error budget judged, if one was given. */
+  maxErrorRate?: number;
 }
 
 export function verdictOf(
@@ -101,7 +103,12 @@ export function verdictOf(
     failures.push(
       `error rate ${(summary.errorRate * 100).toFixed(2)} % over the allowed ${(input.maxErrorRate * 100).toFixed(2)} %`,
     );
-  return { passed: failures.length === 0, failures, ...(input.violations ? { violations: input.violations } : {}) };
+  return {
+    passed: failures.length === 0,
+    failures,
+    ...(input.violations ? { violations: input.violations } : {}),
+    ...(input.maxErrorRate !== undefined ? { maxErrorRate: input.maxErrorRate } : {}),
+  };
 }
 
 export const fmtMs = (v: number): string => (Number.isFinite(v) ? (v < 10 ? v.toFixed(1) : v.toFixed(0)) : '-');
@@ -135,7 +142,9 @@ export function formatSummary(result: LoadResult, s: LoadSummary, verdict: Verdi
     ...(s.errorsByCode.length ? ['errors by code: ' + s.errorsByCode.map((e) => `${e.code} ×${e.count}`).join(', ')] : []),
     verdict.violations === undefined ? 'invariants: not checked' : `invariants: ${verdict.violations.length} violation(s)`,
     ...(verdict.violations ?? []).slice(0, 20).map((v) => `  invariant ${v.invariant} ${v.rule} ${v.subject}: ${v.detail}`),
-    verdict.passed ? 'verdict: PASS' : `verdict: FAIL (${verdict.failures.join('; ')})`,
+    verdict.passed
+      ? `verdict: PASS${verdict.maxErrorRate === undefined && s.errors > 0 ? ` (the ${s.errors} failed requests not judged: no --max-error-rate)` : ''}`
+      : `verdict: FAIL (${verdict.failures.join('; ')})`,
   ];
   return lines.join('\n');
 }

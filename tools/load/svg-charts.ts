@@ -21,6 +21,8 @@ export interface Series {
   color: string;
   /** One value per second (null: no sample that second). */
   values: ReadonlyArray<number | null>;
+  /** A wider, paler line (to show a total behind the lines it splits into). */
+  underlay?: boolean;
 }
 
 export interface Marker {
@@ -39,6 +41,9 @@ interface Frame {
 }
 
 const FRAME: Frame = { width: 1160, height: 300, left: 64, right: 16, top: 36, bottom: 40 };
+
+/** The y axis of a count: at least 5, so its ticks are whole numbers. */
+const countMax = (v: number): number => Math.max(5, niceMax(v));
 
 /** A "nice" upper bound for an axis (1, 2, 2.5 or 5 × a power of ten). */
 export function niceMax(v: number): number {
@@ -79,7 +84,7 @@ function legend(f: Frame, items: ReadonlyArray<{ name: string; color: string }>)
   return items
     .map((s) => {
       const out = `<rect x="${x}" y="10" width="12" height="12" fill="${s.color}"/><text x="${x + 16}" y="20" class="legend">${escapeHtml(s.name)}</text>`;
-      x += 28 + s.name.length * 7;
+      x += 30 + s.name.length * 7.6;
       return out;
     })
     .join('');
@@ -109,9 +114,13 @@ export function lineChart(opts: {
   series: readonly Series[];
   seconds: number;
   markers?: readonly Marker[];
+  /** The values are counts: whole-number ticks. */
+  counts?: boolean;
 }): string {
   const f = FRAME;
-  const yMax = niceMax(Math.max(0, ...opts.series.flatMap((s) => s.values.filter((v): v is number => v !== null))));
+  const yMax = (opts.counts ? countMax : niceMax)(
+    Math.max(0, ...opts.series.flatMap((s) => s.values.filter((v): v is number => v !== null))),
+  );
   const plotW = f.width - f.left - f.right;
   const plotH = f.height - f.top - f.bottom;
   const xMax = Math.max(1, opts.seconds);
@@ -125,13 +134,19 @@ export function lineChart(opts: {
       d += `${pen ? 'L' : 'M'}${px(i).toFixed(1)},${py(v).toFixed(1)}`;
       pen = true;
     });
-    return `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2" data-series="${escapeHtml(s.name)}"/>`;
+    const stroke = s.underlay ? 'stroke-width="6" stroke-opacity="0.35"' : 'stroke-width="2"';
+    if (!d) return '';
+    return `<path d="${d}" fill="none" stroke="${s.color}" ${stroke} stroke-linejoin="round" data-series="${escapeHtml(s.name)}"/>`;
   });
+  const empty = paths.every((p) => !p)
+    ? `<text x="${f.left + plotW / 2}" y="${f.top + plotH / 2}" text-anchor="middle" class="empty">none</text>`
+    : '';
   return svg(
     f,
     opts.title,
     axes(f, xMax, yMax, opts.yLabel, 'seconds since start') +
       paths.join('') +
+      empty +
       legend(f, opts.series) +
       markers(f, xMax, opts.markers ?? []),
   );
@@ -148,7 +163,7 @@ export function stackedBarChart(opts: {
   const f = FRAME;
   const xMax = Math.max(1, opts.seconds);
   const totals = Array.from({ length: xMax }, (_, i) => opts.series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
-  const yMax = niceMax(Math.max(0, ...totals));
+  const yMax = countMax(Math.max(0, ...totals));
   const plotW = f.width - f.left - f.right;
   const plotH = f.height - f.top - f.bottom;
   const w = plotW / xMax;
@@ -217,7 +232,7 @@ export function histogramChart(opts: {
   const f: Frame = { ...FRAME, bottom: 48 };
   const n = opts.buckets.length;
   const totals = opts.buckets.map((_, i) => opts.series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
-  const yMax = niceMax(Math.max(0, ...totals));
+  const yMax = countMax(Math.max(0, ...totals));
   const plotW = f.width - f.left - f.right;
   const plotH = f.height - f.top - f.bottom;
   const w = plotW / Math.max(1, n);
