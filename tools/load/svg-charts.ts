@@ -128,15 +128,19 @@ export function lineChart(opts: {
   const py = (v: number) => f.top + plotH - (v / yMax) * plotH;
   const paths = opts.series.map((s) => {
     let d = '';
+    let dots = '';
     let pen = false;
     s.values.forEach((v, i) => {
       if (v === null) return void (pen = false);
       d += `${pen ? 'L' : 'M'}${px(i).toFixed(1)},${py(v).toFixed(1)}`;
       pen = true;
+      // a point with no neighbour draws no line: mark it
+      if ((s.values[i - 1] ?? null) === null && (s.values[i + 1] ?? null) === null)
+        dots += `<circle cx="${px(i).toFixed(1)}" cy="${py(v).toFixed(1)}" r="3" fill="${s.color}"/>`;
     });
     const stroke = s.underlay ? 'stroke-width="6" stroke-opacity="0.35"' : 'stroke-width="2"';
     if (!d) return '';
-    return `<path d="${d}" fill="none" stroke="${s.color}" ${stroke} stroke-linejoin="round" data-series="${escapeHtml(s.name)}"/>`;
+    return `<path d="${d}" fill="none" stroke="${s.color}" ${stroke} stroke-linejoin="round" data-series="${escapeHtml(s.name)}"/>${dots}`;
   });
   const empty = paths.every((p) => !p)
     ? `<text x="${f.left + plotW / 2}" y="${f.top + plotH / 2}" text-anchor="middle" class="empty">none</text>`
