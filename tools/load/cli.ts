@@ -23,7 +23,7 @@ const USAGE = `usage: npm run load -- --rate 50 --duration 60s [options]
   --tokens K=W,...      payment token weights [${Object.entries(DEFAULT_PAYMENT_TOKENS)
     .map(([k, v]) => `${k}=${v}`)
     .join(',')}]
-  --shoppers N          registered shoppers (default: 2 × registered sessions/s + 4)
+  --shoppers N          registered shoppers (default: 4 × registered sessions/s + 4)
   --max-in-flight N     sessions at most in flight; arrivals beyond are dropped and counted      [512]
   --timeout D           client deadline of every request                                         [10s]
   --settle D            after the load, how long to wait for every order to be final             [45s]

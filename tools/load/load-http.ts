@@ -31,10 +31,16 @@ const outcomeOf = (status: number): Outcome =>
           ? 'client-error'
           : 'network';
 
+/**
+ * `TimeoutError`, `ECONNREFUSED`, `UND_ERR_SOCKET`…; the message when there is no better name.
+ * Duck-typed: under Jest the DOMException of a timeout comes from another realm (not `instanceof Error`).
+ */
 const errorCodeOf = (error: unknown): string => {
-  if (!(error instanceof Error)) return 'Error';
-  const cause = (error as { cause?: { code?: string } }).cause;
-  return cause?.code ?? error.name;
+  const e = (error ?? {}) as { name?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  if (typeof e.cause?.code === 'string') return e.cause.code;
+  if (typeof e.name === 'string' && e.name !== 'Error' && e.name !== 'TypeError') return e.name;
+  const message = typeof e.message === 'string' ? e.message : String(error);
+  return `${message}${typeof e.cause?.message === 'string' ? `: ${e.cause.message}` : ''}`.slice(0, 80);
 };
 
 /**

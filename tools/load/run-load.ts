@@ -20,7 +20,10 @@ export interface LoadOptions {
   /** Payment token weights (default {@link DEFAULT_PAYMENT_TOKENS}). */
   paymentTokens?: Record<string, number>;
   arrival?: ArrivalProcess;
-  /** Registered shoppers (default: enough for the rate: 2 × registered sessions per second + 4). */
+  /**
+   * Registered shoppers (default 4 × registered sessions per second + 4: a session holds its shopper
+   * for a second or two, longer when answers are slow).
+   */
   shoppers?: number;
   /** Sessions at most in flight; an arrival beyond is dropped and counted (default 512). */
   maxInFlight?: number;
@@ -71,7 +74,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const catalog: Catalog = options.products ? catalogOf(options.products) : await discoverCatalog(http);
   const pool = new ShopperPool(http);
   const share = registeredShare(mix);
-  const shoppers = options.shoppers ?? (share > 0 ? Math.ceil(options.rate * share * 2) + 4 : 0);
+  const shoppers = options.shoppers ?? (share > 0 ? Math.ceil(options.rate * share * 4) + 4 : 0);
   await pool.create(shoppers, runId);
   const tracker = new OrdersTracker(http);
   const random = seededRandom(options.seed);
