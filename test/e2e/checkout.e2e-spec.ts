@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DEMO_PRODUCTS } from '@shopmesh/demo-data';
 import { AppProcess, freePort, readSse, waitUntil } from '@shopmesh/testing';
 import { ADDRESS, CheckoutClient, type OrderBody } from './checkout-client';
 import { startPlatform, type Platform } from './platform';
+import { seedInventory } from '../../apps/inventory/src/seed/seed';
+import { auditConnectionOf } from '../../tools/invariants/audit-invariants';
+import { concludeLoad, runLoad } from '../../tools/load';
 
 type Problem = { code: string; errors?: Array<{ field: string }> };
 type Accepted = { orderId: string; status: string };
@@ -350,6 +357,48 @@ describe('checkout through the gateway (real processes)', () => {
       const negative = await client.json<Problem>(client.call('PUT', `/v1/inventory/${product.sku}`, admin, { onHand: -1 }));
       expect({ status: negative.status, code: negative.body.code }).toEqual({ status: 400, code: 'VALIDATION.FAILED' });
     });
+  });
+
+  describe('under the load generator (npm run load)', () => {
+    it('runs the shopper mix open-loop: no 500, errors within 2 %, every order final, the invariants clean, a report with its charts', async () => {
+      await seedInventory({ ...platform.env }); // the demo SKUs' stock, as npm run up has it
+      const products = DEMO_PRODUCTS.map((p) => ({
+        id: p.id,
+        name: p.name,
+        category: p.category,
+        price: { amount: p.priceAmount, currency: p.priceCurrency },
+      }));
+      const result = await runLoad({
+        gatewayUrl: client.api,
+        rate: 10,
+        durationMs: 8000,
+        seed: 11,
+        products,
+        paymentTokens: { tok_visa: 70, tok_decline: 15, tok_flaky: 15 }, // tok_timeout waits out the 30 s step deadline
+        shoppers: 10,
+        settleMs: 20_000,
+      });
+      const reportPath = join(mkdtempSync(join(tmpdir(), 'shopmesh-load-')), 'report.html');
+      const { summary, verdict } = await concludeLoad(result, {
+        audit: auditConnectionOf(platform.env, platform.databases),
+        maxErrorRate: 0.02, // a starved machine may time out a call or two; a broken service fails far more
+        reportPath,
+        events: [{ at: result.startedAt + 4000, label: 'half-way' }],
+      });
+
+      // (a session that found no free shopper is the generator's sizing, not the platform's failure)
+      expect(result.sessions).toMatchObject({ dropped: 0, aborted: 0 });
+      expect(result.sessions.started).toBeGreaterThan(50);
+      expect(result.requests.filter((r) => r.status === 500 || r.outcome === 'mismatch')).toEqual([]);
+      expect(summary.orders.placed).toBeGreaterThan(5);
+      expect(summary.orders.notFinal).toEqual([]);
+      expect(Object.keys(summary.orders.byOutcome)).toEqual(expect.arrayContaining(['CONFIRMED', 'CANCELLED CANCELLED_BY_USER']));
+      expect(verdict).toEqual({ passed: true, failures: [], violations: [], maxErrorRate: 0.02 });
+      const html = readFileSync(reportPath, 'utf8');
+      for (const chart of ['throughput', 'latency', 'errors', 'saga', 'outcomes', 'time-to-final'])
+        expect(html).toContain(`<div id="chart-${chart}"><svg`);
+      expect(html).toContain('half-way');
+    }, 90_000);
   });
 });
 
