@@ -2,11 +2,14 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 export type RpcOutcome = 'ok' | 'error' | 'timeout' | 'unavailable';
 
 /**
- * One Prometheus registry per process: default process metrics plus latency
- * histograms of HTTP requests served and of RPC calls made and served.
+ * One Prometheus registry per process: default process metrics (less three misnamed gauges) plus
+ * RED metrics of HTTP requests served and of RPC calls made and served: each histogram's `_count`
+ * is the request rate, its `outcome`/`status_code` label the errors, its buckets the duration.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -29,8 +32,8 @@ export class Metrics {
 
   readonly rpcClientErrors = new Counter({
     name: 'rpc_client_errors_total',
-    help: 'RPC calls that failed, by target, instance and error code.',
-    labelNames: ['target', 'instance', 'code'] as const,
+    help: 'RPC calls that failed, by target, instance, pattern and error code.',
+    labelNames: ['target', 'instance', 'pattern', 'code'] as const,
     registers: [this.registry],
   });
 
@@ -56,8 +59,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly rpcServerErrors = new Counter({
+    name: 'rpc_server_errors_total',
+    help: 'RPC requests served that ended in an error, by pattern and error code (INTERNAL when unexpected).',
+    labelNames: ['pattern', 'code'] as const,
+    registers: [this.registry],
+  });
+
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
+    // prom-client's totals of active handles, requests and resources are gauges named like counters
+    // (`promtool check metrics` rejects them); each is the sum of its per-type gauge
+    // (`sum(nodejs_active_handles)`), so dropping them loses nothing
+    for (const name of MISNAMED_DEFAULT_GAUGES) this.registry.removeSingleMetric(name);
   }
 }

@@ -205,7 +205,7 @@ export class RpcClient {
       if (known) {
         instance.breaker.onSuccess(); // the instance answered: it is healthy
         outcome = 'error';
-        this.metrics?.rpcClientErrors.inc({ ...labels, code: known.code });
+        this.metrics?.rpcClientErrors.inc({ ...labels, pattern, code: known.code });
         throw known;
       }
       const failure = classify(error);
@@ -213,7 +213,11 @@ export class RpcClient {
       // a connection that timed out or broke is suspect (a hung peer keeps it open): the next call reconnects
       if (failure !== 'refused') void instance.proxy.close();
       outcome = failure === 'timeout' ? 'timeout' : 'unavailable';
-      this.metrics?.rpcClientErrors.inc({ ...labels, code: failure === 'timeout' ? 'UPSTREAM.TIMEOUT' : 'UPSTREAM.UNAVAILABLE' });
+      this.metrics?.rpcClientErrors.inc({
+        ...labels,
+        pattern,
+        code: failure === 'timeout' ? 'UPSTREAM.TIMEOUT' : 'UPSTREAM.UNAVAILABLE',
+      });
       return { ok: false, failure };
     } finally {
       instance.outstanding -= 1;
