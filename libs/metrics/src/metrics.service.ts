@@ -6,6 +6,15 @@ const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_r
 
 export type RpcOutcome = 'ok' | 'error' | 'timeout' | 'unavailable';
 
+/** The breaker of one instance an RPC client calls. */
+export interface BreakerReading {
+  target: string;
+  instance: string;
+  state: 'closed' | 'half-open' | 'open';
+}
+
+const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
 /**
  * One Prometheus registry per process: default process metrics (less three misnamed gauges) plus
  * RED metrics of HTTP requests served and of RPC calls made and served: each histogram's `_count`
@@ -44,12 +53,10 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly rpcClientBreaker = new Gauge({
-    name: 'rpc_client_breaker_state',
-    help: 'Circuit breaker of each instance: 0 closed, 1 half-open, 2 open.',
-    labelNames: ['target', 'instance'] as const,
-    registers: [this.registry],
-  });
+  private readonly breakers = new Set<() => Iterable<BreakerReading>>();
+
+  /** Read from the RPC clients at scrape time, so an instance gone from discovery leaves no stale series. */
+  readonly rpcClientBreaker = breakerGauge(this.registry, this.breakers);
 
   readonly rpcServer = new Histogram({
     name: 'rpc_server_duration_seconds',
@@ -74,4 +81,25 @@ export class Metrics {
     // (`sum(nodejs_active_handles)`), so dropping them loses nothing
     for (const name of MISNAMED_DEFAULT_GAUGES) this.registry.removeSingleMetric(name);
   }
+
+  /** Reports the breakers `read` gives on every scrape, until the returned function is called. */
+  watchBreakers(read: () => Iterable<BreakerReading>): () => void {
+    this.breakers.add(read);
+    return () => this.breakers.delete(read);
+  }
+}
+
+function breakerGauge(registry: Registry, breakers: ReadonlySet<() => Iterable<BreakerReading>>): Gauge<'target' | 'instance'> {
+  return new Gauge({
+    name: 'rpc_client_breaker_state',
+    help: 'Circuit breaker of each instance called: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['target', 'instance'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const read of breakers) {
+        for (const b of read()) this.set({ target: b.target, instance: b.instance }, BREAKER_VALUE[b.state]);
+      }
+    },
+  });
 }
