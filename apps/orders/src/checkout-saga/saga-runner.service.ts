@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { SagaStep } from '@shopmesh/contracts';
 import type { ConsumerTransaction } from '@shopmesh/messaging';
 import { OrdersMetrics } from '../orders-metrics';
-import type { SagaStep } from '@shopmesh/contracts';
 import type { Saga, SagaEvent, SagaSettings, Transition } from './saga';
 import { commandMessage, outcomeMessage } from './saga-messages';
 import { appendHistory, saveSaga, type StoredSaga, lockSaga } from './saga-repository';
