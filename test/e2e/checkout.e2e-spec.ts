@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEMO_PRODUCTS } from '@shopmesh/demo-data';
 import { AppProcess, freePort, readSse, waitUntil } from '@shopmesh/testing';
+import { checkMetrics } from '../../tools/prometheus/promtool';
 import { ADDRESS, CheckoutClient, type OrderBody } from './checkout-client';
 import { startPlatform, type Platform } from './platform';
 import { seedInventory } from '../../apps/inventory/src/seed/seed';
@@ -399,6 +401,50 @@ describe('checkout through the gateway (real processes)', () => {
         expect(html).toContain(`<div id="chart-${chart}"><svg`);
       expect(html).toContain('half-way');
     }, 90_000);
+  });
+
+  // after the checkouts above, so the RED, consumer and business series exist
+  it("serves each app's /metrics clean under `promtool check metrics`, with RED, lag, readiness and business series", async () => {
+    const apps = ['gateway', 'identity', 'catalog', 'cart', 'inventory', 'orders', 'payments'] as const;
+    const scraped = await Promise.all(
+      apps.map(async (name) => {
+        const text = await (await fetch(`${platform[name].url}/metrics`)).text();
+        await writeFile(platform[name].logFile.replace(/\.log$/, '.metrics.txt'), text); // beside its log, to read after a failure
+        return { name, text, lint: checkMetrics(text) };
+      }),
+    );
+    expect(scraped.map(({ name, lint }) => ({ name, ...lint }))).toEqual(apps.map((name) => ({ name, ok: true, output: '' })));
+
+    const of = (name: (typeof apps)[number]): string => scraped.find((s) => s.name === name)?.text ?? '';
+    const series = (name: (typeof apps)[number], pattern: RegExp): string[] =>
+      of(name)
+        .split('\n')
+        .filter((l) => pattern.test(l));
+    const value = (line: string | undefined): number => Number(line?.split(' ').pop());
+    // readiness as a gauge per app and per check (its value is what /health/ready said at the scrape: on a
+    // loaded machine a check may time out, so the test asserts the series, not that all are up)
+    for (const name of apps) {
+      expect({ name, ready: series(name, /^shopmesh_ready\{/).map((l) => [0, 1].includes(value(l))) }).toEqual({
+        name,
+        ready: [true],
+      });
+    }
+    expect(series('orders', /^shopmesh_readiness_check\{/).map((l) => /check="([^"]+)"/.exec(l)?.[1])).toEqual(
+      expect.arrayContaining(['postgres', 'kafka', 'catalog', 'cart', 'consumers']),
+    );
+    expect(series('gateway', /^shopmesh_readiness_check\{check="redis"/)).toHaveLength(1);
+    expect(series('gateway', /^http_server_request_duration_seconds_count\{.*route="\/v1\/orders"/).length).toBeGreaterThan(0);
+    expect(series('orders', /^rpc_server_duration_seconds_count\{.*pattern="orders\./).length).toBeGreaterThan(0);
+    expect(value(series('orders', /^orders_total\{outcome="confirmed"/)[0])).toBeGreaterThan(0);
+    expect(value(series('orders', /^orders_total\{outcome="cancelled",reason="OUT_OF_STOCK"/)[0])).toBeGreaterThan(0);
+    expect(series('orders', /^orders_saga_step_duration_seconds_count\{.*step="PENDING"/).map(value)[0]).toBeGreaterThan(0);
+    expect(series('orders', /^orders_sagas_past_deadline\{/).map(value)).toEqual([0]);
+    expect(series('orders', /^consumer_messages_total\{.*outcome="processed"/).length).toBeGreaterThan(0);
+    expect(series('orders', /^shopmesh_consumer_lag_messages\{group="orders\./).length).toBeGreaterThan(0);
+    expect(series('inventory', /^shopmesh_dead_letter_messages\{topic="inventory\.commands"/).map(value)).toEqual([0]);
+    expect(series('inventory', /^inventory_reservations_held\{/).length).toBe(1);
+    expect(value(series('payments', /^payments_outcomes_total\{outcome="authorized",repeat="false"/)[0])).toBeGreaterThan(0);
+    expect(series('gateway', /^rpc_client_breaker_state\{.*target="orders"/).map(value)).toContain(0);
   });
 });
 

@@ -41,6 +41,13 @@ describe('reservations expire on their own (real Postgres)', () => {
       await sut.rpc.call(InventoryRpc.setStock, { sku: b, onHand: 100 }, { actor: ADMIN });
       const expired = await Promise.all(Array.from({ length: 30 }, (_, i) => reserveIn(sut, i % 2 ? a : b, 2, at(-1000 - i))));
       const live = await Promise.all(Array.from({ length: 5 }, () => reserveIn(sut, a, 1, at(3600_000))));
+      const metric = async (name: string): Promise<number> => {
+        const text = await (await fetch(`${sut.opsUrl}/metrics`)).text();
+        return Number(new RegExp(`^${name}\\{service="inventory"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+      };
+      expect(await metric('inventory_reservations_past_expiry')).toBe(30); // what ShopMeshReservationsNotReleased watches
+      expect(await metric('inventory_reservation_oldest_past_expiry_seconds')).toBeGreaterThanOrEqual(1);
+      expect(await metric('inventory_reservations_held')).toBe(35);
 
       const second = new ReservationSweeper(
         sut.db,
@@ -54,6 +61,10 @@ describe('reservations expire on their own (real Postgres)', () => {
       const released = await Promise.all([sut.sweeper.sweep(), second.sweep(), sut.sweeper.sweep(), second.sweep()]);
       expect(released.reduce((x, y) => x + y, 0)).toBe(30);
       expect(await Promise.all([sut.sweeper.sweep(), second.sweep()])).toEqual([0, 0]);
+      await new Promise((r) => setTimeout(r, 1100)); // past the gauges' one-second cache
+      expect(await metric('inventory_reservations_past_expiry')).toBe(0);
+      expect(await metric('inventory_reservation_oldest_past_expiry_seconds')).toBe(0);
+      expect(await metric('inventory_reservations_held')).toBe(5);
 
       for (const orderId of expired) {
         expect((await releasesOf(sut, orderId)).map((r) => r.payload)).toEqual([{ orderId, reason: 'EXPIRED' }]);

@@ -6,6 +6,7 @@ import { HEALTH_OPTIONS } from './health.tokens';
 import { KafkaHealthIndicator } from './kafka.health';
 import { ReadinessChecks } from './readiness-checks';
 import { ReadinessRegistry } from './readiness-registry';
+import { ReadinessMetrics } from './readiness.metrics';
 import { RedisHealthIndicator } from './redis.health';
 import { ShutdownState } from './shutdown-state';
 
@@ -21,6 +22,7 @@ export class HealthModule {
       ShutdownState,
       ReadinessRegistry,
       ReadinessChecks,
+      ReadinessMetrics,
     ];
     const { redis, kafkaBrokers } = options;
     if (redis) {

@@ -20,7 +20,8 @@ export type ConsumerRegistration = {
 /**
  * The service's Kafka consumers: registered by feature modules (`onModuleInit`), started once the
  * app is up, stopped (offsets committed) before the database closes. Readiness is false while any
- * consumer is not running; `consumer_messages_total` and `consumer_lag` say what each one does.
+ * consumer is not running; `consumer_messages_total`, `consumer_message_duration_seconds`,
+ * `shopmesh_consumer_lag_messages` and `shopmesh_dead_letter_messages` say what each one does.
  */
 @Injectable()
 export class ConsumerRegistry implements OnApplicationBootstrap, BeforeApplicationShutdown, ReadinessContributor {
@@ -59,7 +60,7 @@ export class ConsumerRegistry implements OnApplicationBootstrap, BeforeApplicati
             : { selfIdempotentHandler: registration.selfIdempotentHandler }),
         },
         (level, message, error) => this.logger[level === 'info' ? 'log' : level]({ err: error }, message),
-        (outcome, topic) => this.metrics.count(name, topic, outcome),
+        (outcome, topic, seconds) => this.metrics.count(name, topic, outcome, seconds),
       ),
     );
   }

@@ -13,6 +13,9 @@ export const DlqHeaders = {
 
 export const deadLetterTopicOf = (topic: string): string => `${topic}.dlq`;
 
+/** The group whose committed offsets on `<topic>.dlq` mark the dead letters already redriven. */
+export const redriveGroupOf = (topic: string): string => `shopmesh-dlq-redrive.${topic}`;
+
 export interface DeadLetter {
   partition: number;
   offset: string;
@@ -112,7 +115,7 @@ export async function listDeadLetters(kafka: Kafka, topic: string, timeoutMs = 1
  * does not send a letter twice. Consumers are idempotent on the envelope id anyway.
  */
 export async function redriveDeadLetters(kafka: Kafka, topic: string, timeoutMs = 10_000): Promise<number> {
-  const batch = await readDeadLetters(kafka, topic, `shopmesh-dlq-redrive.${topic}`, timeoutMs);
+  const batch = await readDeadLetters(kafka, topic, redriveGroupOf(topic), timeoutMs);
   try {
     if (batch.letters.length === 0) return 0;
     const dlqHeaderNames = new Set<string>(Object.values(DlqHeaders));

@@ -70,7 +70,8 @@ export class IdempotentConsumer {
     private readonly dataSource: DataSource | undefined,
     readonly options: ConsumerOptions,
     private readonly log: (level: 'warn' | 'error' | 'info', message: string, error?: unknown) => void = () => undefined,
-    private readonly onOutcome: (outcome: Outcome, topic: string) => void = () => undefined,
+    /** Each outcome of a message; `seconds` (delivery to final outcome) with the final one. */
+    private readonly onOutcome: (outcome: Outcome, topic: string, seconds?: number) => void = () => undefined,
   ) {
     if (Boolean(options.handler) === Boolean(options.selfIdempotentHandler))
       throw new Error(`consumer ${options.name}: give exactly one of handler and selfIdempotentHandler`);
@@ -161,9 +162,11 @@ export class IdempotentConsumer {
 
   private async consume(payload: EachMessagePayload): Promise<void> {
     const { topic, partition, message } = payload;
+    const started = performance.now();
     const envelope = this.parse(message.value);
     if (!envelope) {
       await this.deadLetter(
+        started,
         topic,
         partition,
         message.offset,
@@ -178,14 +181,24 @@ export class IdempotentConsumer {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const outcome = await CorrelationContext.run(envelope.correlationId, () => this.applyOnce(envelope));
-        this.onOutcome(outcome, topic);
+        this.onOutcome(outcome, topic, secondsSince(started));
         return;
       } catch (error) {
         const retriable = !(error instanceof NonRetriableError);
         if (!retriable || attempt >= this.options.maxAttempts || this.stopping) {
           if (this.stopping && retriable) throw error; // not committed: redelivered after restart
           const reason = error instanceof Error ? error.message : String(error);
-          await this.deadLetter(topic, partition, message.offset, message.key, message.value, message.headers, reason, attempt);
+          await this.deadLetter(
+            started,
+            topic,
+            partition,
+            message.offset,
+            message.key,
+            message.value,
+            message.headers,
+            reason,
+            attempt,
+          );
           return;
         }
         this.onOutcome('retried', topic);
@@ -223,6 +236,7 @@ export class IdempotentConsumer {
   }
 
   private async deadLetter(
+    started: number,
     topic: string,
     partition: number,
     offset: string,
@@ -256,6 +270,8 @@ export class IdempotentConsumer {
         },
       ],
     });
-    this.onOutcome('dead-lettered', topic);
+    this.onOutcome('dead-lettered', topic, secondsSince(started));
   }
 }
+
+const secondsSince = (start: number): number => (performance.now() - start) / 1000;

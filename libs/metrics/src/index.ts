@@ -1,2 +1,2 @@
-export { Metrics, type RpcOutcome } from './metrics.service';
+export { Metrics, type BreakerReading, type RpcOutcome } from './metrics.service';
 export { MetricsModule } from './metrics.module';

@@ -2,11 +2,23 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 export type RpcOutcome = 'ok' | 'error' | 'timeout' | 'unavailable';
 
+/** The breaker of one instance an RPC client calls. */
+export interface BreakerReading {
+  target: string;
+  instance: string;
+  state: 'closed' | 'half-open' | 'open';
+}
+
+const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
 /**
- * One Prometheus registry per process: default process metrics plus latency
- * histograms of HTTP requests served and of RPC calls made and served.
+ * One Prometheus registry per process: default process metrics (less three misnamed gauges) plus
+ * RED metrics of HTTP requests served and of RPC calls made and served: each histogram's `_count`
+ * is the request rate, its `outcome`/`status_code` label the errors, its buckets the duration.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -29,8 +41,8 @@ export class Metrics {
 
   readonly rpcClientErrors = new Counter({
     name: 'rpc_client_errors_total',
-    help: 'RPC calls that failed, by target, instance and error code.',
-    labelNames: ['target', 'instance', 'code'] as const,
+    help: 'RPC calls that failed, by target, instance, pattern and error code.',
+    labelNames: ['target', 'instance', 'pattern', 'code'] as const,
     registers: [this.registry],
   });
 
@@ -41,12 +53,10 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly rpcClientBreaker = new Gauge({
-    name: 'rpc_client_breaker_state',
-    help: 'Circuit breaker of each instance: 0 closed, 1 half-open, 2 open.',
-    labelNames: ['target', 'instance'] as const,
-    registers: [this.registry],
-  });
+  private readonly breakers = new Set<() => Iterable<BreakerReading>>();
+
+  /** Read from the RPC clients at scrape time, so an instance gone from discovery leaves no stale series. */
+  readonly rpcClientBreaker = breakerGauge(this.registry, this.breakers);
 
   readonly rpcServer = new Histogram({
     name: 'rpc_server_duration_seconds',
@@ -56,8 +66,40 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly rpcServerErrors = new Counter({
+    name: 'rpc_server_errors_total',
+    help: 'RPC requests served that ended in an error, by pattern and error code (INTERNAL when unexpected).',
+    labelNames: ['pattern', 'code'] as const,
+    registers: [this.registry],
+  });
+
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
+    // prom-client's totals of active handles, requests and resources are gauges named like counters
+    // (`promtool check metrics` rejects them); each is the sum of its per-type gauge
+    // (`sum(nodejs_active_handles)`), so dropping them loses nothing
+    for (const name of MISNAMED_DEFAULT_GAUGES) this.registry.removeSingleMetric(name);
   }
+
+  /** Reports the breakers `read` gives on every scrape, until the returned function is called. */
+  watchBreakers(read: () => Iterable<BreakerReading>): () => void {
+    this.breakers.add(read);
+    return () => this.breakers.delete(read);
+  }
+}
+
+function breakerGauge(registry: Registry, breakers: ReadonlySet<() => Iterable<BreakerReading>>): Gauge<'target' | 'instance'> {
+  return new Gauge({
+    name: 'rpc_client_breaker_state',
+    help: 'Circuit breaker of each instance called: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['target', 'instance'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const read of breakers) {
+        for (const b of read()) this.set({ target: b.target, instance: b.instance }, BREAKER_VALUE[b.state]);
+      }
+    },
+  });
 }

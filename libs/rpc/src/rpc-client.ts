@@ -56,7 +56,6 @@ export interface RpcClientOptions {
 type Failure = 'timeout' | 'refused' | 'transport';
 
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-const BREAKER_GAUGE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 /**
  * A client of one ShopMesh service over Nest's TCP transport, across all its instances (found
@@ -70,6 +69,7 @@ export class RpcClient {
   private readonly instances = new Map<string, Instance>();
   private readonly balancer: Balancer;
   private known?: readonly string[];
+  private readonly unwatchBreakers?: () => void;
 
   constructor(
     readonly target: string,
@@ -78,6 +78,9 @@ export class RpcClient {
     private readonly metrics?: Metrics,
   ) {
     this.balancer = createBalancer(options.balancing ?? 'round-robin');
+    this.unwatchBreakers = metrics?.watchBreakers(() =>
+      [...this.instances.values()].map((i) => ({ target, instance: i.address, state: i.breaker.state })),
+    );
   }
 
   /** A client of one instance reached through the given proxy (tests, scripts). */
@@ -148,6 +151,7 @@ export class RpcClient {
   }
 
   async close(): Promise<void> {
+    this.unwatchBreakers?.();
     this.discovery.stop();
     await Promise.allSettled(
       [...this.instances.values()].map(async (i) => {
@@ -205,7 +209,7 @@ export class RpcClient {
       if (known) {
         instance.breaker.onSuccess(); // the instance answered: it is healthy
         outcome = 'error';
-        this.metrics?.rpcClientErrors.inc({ ...labels, code: known.code });
+        this.metrics?.rpcClientErrors.inc({ ...labels, pattern, code: known.code });
         throw known;
       }
       const failure = classify(error);
@@ -213,13 +217,16 @@ export class RpcClient {
       // a connection that timed out or broke is suspect (a hung peer keeps it open): the next call reconnects
       if (failure !== 'refused') void instance.proxy.close();
       outcome = failure === 'timeout' ? 'timeout' : 'unavailable';
-      this.metrics?.rpcClientErrors.inc({ ...labels, code: failure === 'timeout' ? 'UPSTREAM.TIMEOUT' : 'UPSTREAM.UNAVAILABLE' });
+      this.metrics?.rpcClientErrors.inc({
+        ...labels,
+        pattern,
+        code: failure === 'timeout' ? 'UPSTREAM.TIMEOUT' : 'UPSTREAM.UNAVAILABLE',
+      });
       return { ok: false, failure };
     } finally {
       instance.outstanding -= 1;
       stop?.({ outcome });
       this.metrics?.rpcClientPending.set(labels, instance.outstanding);
-      this.metrics?.rpcClientBreaker.set(labels, BREAKER_GAUGE[instance.breaker.state]);
     }
   }
 
@@ -233,6 +240,7 @@ export class RpcClient {
     for (const [address, instance] of this.instances) {
       if (!addresses.includes(address)) {
         this.instances.delete(address);
+        this.metrics?.rpcClientPending.remove({ target: this.target, instance: address });
         void instance.proxy.close();
       }
     }

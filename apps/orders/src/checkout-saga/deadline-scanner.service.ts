@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CorrelationContext } from '@shopmesh/logging';
 import { Outbox, consumerTransactionOf } from '@shopmesh/messaging';
 import { DataSource } from 'typeorm';
-import { OrdersMetrics } from '../orders-metrics';
 import { lockOverdueSagas } from './saga-repository';
 import { SagaRunner } from './saga-runner.service';
 
@@ -27,7 +26,6 @@ export class DeadlineScanner implements OnApplicationBootstrap, BeforeApplicatio
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly runner: SagaRunner,
-    private readonly metrics: OrdersMetrics,
     @Inject(SCAN_INTERVAL_MS) private readonly intervalMs: number,
   ) {}
 
@@ -72,10 +70,6 @@ export class DeadlineScanner implements OnApplicationBootstrap, BeforeApplicatio
   private async tick(): Promise<void> {
     try {
       await this.scanOnce();
-      const [row] = await this.dataSource.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM orders WHERE deadline_at <= now()`,
-      );
-      this.metrics.overdueSagas.set(row?.n ?? 0);
     } catch (error) {
       this.logger.error({ err: error }, 'deadline scan failed; retrying at the next interval');
     }

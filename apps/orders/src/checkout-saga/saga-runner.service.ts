@@ -1,11 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { SagaStep } from '@shopmesh/contracts';
 import type { ConsumerTransaction } from '@shopmesh/messaging';
 import { OrdersMetrics } from '../orders-metrics';
-import type { SagaEvent, SagaSettings, Transition } from './saga';
+import type { Saga, SagaEvent, SagaSettings, Transition } from './saga';
 import { commandMessage, outcomeMessage } from './saga-messages';
 import { appendHistory, saveSaga, type StoredSaga, lockSaga } from './saga-repository';
 import { ORDERS_CLOCK, SAGA_SETTINGS, type Clock } from './saga-settings';
 import { transition } from './transition';
+
+/** The steps that wait for a reply with a deadline of `stepTimeoutMs` from when they were entered. */
+const FORWARD_STEPS: ReadonlySet<SagaStep> = new Set(['PENDING', 'STOCK_RESERVED', 'PAYMENT_AUTHORIZED']);
 
 /** The transaction a saga moves in: SQL on orders' database and the outbox. */
 export type SagaTransaction = ConsumerTransaction;
@@ -48,11 +52,17 @@ export class SagaRunner {
       ...moved.commands.map((c) => commandMessage(moved.saga, c, causationId)),
       ...moved.events.map((e) => outcomeMessage(moved.saga, e, causationId)),
     ]);
-    this.count(moved, event);
+    this.count(moved, event, saga);
     return moved;
   }
 
-  private count(moved: Transition & { changed: true }, event: SagaEvent): void {
+  private count(moved: Transition & { changed: true }, event: SagaEvent, before: Saga): void {
+    const entered =
+      before.deadlineAt && FORWARD_STEPS.has(before.step) ? before.deadlineAt.getTime() - this.settings.stepTimeoutMs : undefined;
+    if (entered !== undefined && moved.saga.step !== before.step) {
+      const seconds = (this.clock().getTime() - entered) / 1000;
+      this.metrics.sagaStepDuration.observe({ step: before.step, next: moved.saga.step }, Math.max(0, seconds));
+    }
     if (moved.resends > 0) {
       for (const owed of moved.saga.awaiting) this.metrics.compensationResends.inc({ compensation: owed });
     }
