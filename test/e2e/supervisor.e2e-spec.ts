@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SERVICES } from '@shopmesh/config';
 import { REPO_ROOT, freePort, waitUntil } from '@shopmesh/testing';
 import { RULE_FILES_GLOB, prometheusAnswers, startPrometheusProcess } from '../../tools/infra/local-prometheus';
 import { stopPid } from '../../tools/infra/processes';
@@ -59,6 +60,7 @@ describe('supervisor: automated recovery (real processes, private Kafka and Prom
     (await query(`ALERTS{alertname="ShopMeshInstanceDown",instance_id="${instanceId}"}`))[0]?.metric.alertstate;
 
   beforeAll(async () => {
+    const setupStarted = Date.now();
     kafka = await PrivateKafka.create();
     await kafka.start();
     platform = await preparePlatform('supervisor', {
@@ -70,7 +72,14 @@ describe('supervisor: automated recovery (real processes, private Kafka and Prom
     runDir = mkdtempSync(join(tmpdir(), 'shopmesh-supervisor-'));
     const targetsFile = join(runDir, 'prometheus', 'targets.json');
     supervisor = new Supervisor({
-      instances: APPS.map((app) => ({ id: app.name, app: app.name, httpPort: String(platform.httpPorts[app.name]), env: {} })),
+      // each app once the services it calls are ready, as npm run up does
+      instances: APPS.map((app) => ({
+        id: app.name,
+        app: app.name,
+        httpPort: String(platform.httpPorts[app.name]),
+        env: {},
+        after: SERVICES[app.name].calls,
+      })),
       childEnv: { PATH: process.env.PATH ?? '', ...platform.env },
       cwd: REPO_ROOT,
       logDir: join(runDir, 'logs'),
@@ -95,7 +104,11 @@ describe('supervisor: automated recovery (real processes, private Kafka and Prom
       port: promPort,
       config: { targetsFile, ruleFiles: [RULE_FILES_GLOB], scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1 },
     });
+    const kafkaAndDatabases = Date.now() - setupStarted;
     await supervisor.start();
+    process.stdout.write(
+      `supervisor e2e setup: Kafka and databases ${kafkaAndDatabases} ms, 7 apps started (each after its callees) ${Date.now() - setupStarted - kafkaAndDatabases} ms\n`,
+    );
     await waitUntil('Prometheus is ready', () => prometheusAnswers(prometheus), { timeoutMs: 30_000 });
     // every instance and the supervisor scraped and up
     await waitUntil(
@@ -182,6 +195,7 @@ describe('supervisor: automated recovery (real processes, private Kafka and Prom
     running = false;
     await Promise.all(loops);
 
+    process.stdout.write(`supervisor kill -9 of orders at t=0: ${JSON.stringify(timeline)} (ms after the kill)\n`);
     // the supervisor: one restart, after the backoff, a new process; nothing else restarted
     const after = instance('orders');
     expect(after).toMatchObject({
@@ -247,7 +261,7 @@ describe('supervisor: automated recovery (real processes, private Kafka and Prom
     );
     expect(await client.violations()).toEqual([]);
     process.stdout.write(
-      `supervisor kill -9 of orders at t=0: ${JSON.stringify(timeline)} (ms); restarts ${JSON.stringify(
+      `supervisor kill -9 of orders: restarts ${JSON.stringify(
         supervisor.status().instances.map((i) => [i.id, i.restarts]),
       )}; ${attempts.length} placements (${accepted.length} accepted, ${failures.length} refused: ${JSON.stringify(
         failures.reduce<Record<string, number>>(

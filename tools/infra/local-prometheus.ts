@@ -26,7 +26,9 @@ export interface PrometheusConfigOptions {
 /**
  * A Prometheus configuration: one scrape job, `shopmesh`, whose targets come from `targetsFile`
  * (the supervisor writes one entry per instance, labelled `app` and `instance_id`), and the rules.
- * A target's scrape timeout is its interval (at most 10 s, Prometheus's default).
+ * A target's scrape timeout is its interval (at most 10 s, Prometheus's default). `honor_labels`:
+ * a series's own `app`/`instance_id` (the supervisor's restart counter of `orders`) is kept, not
+ * renamed `exported_*` under the scraped target's labels.
  */
 export function prometheusConfig(options: PrometheusConfigOptions): string {
   const scrape = `${options.scrapeIntervalSeconds}s`;
@@ -42,6 +44,8 @@ export function prometheusConfig(options: PrometheusConfigOptions): string {
     'scrape_configs:',
     '  - job_name: shopmesh',
     '    metrics_path: /metrics',
+    // the supervisor's series name the instance they are about (instance_id="orders"): theirs win
+    '    honor_labels: true',
     '    file_sd_configs:',
     `      - files: [${JSON.stringify(options.targetsFile)}]`,
     `        refresh_interval: ${scrape}`,

@@ -23,6 +23,11 @@ export interface SupervisedInstance {
   httpPort: string;
   /** Variables set for this instance on top of the supervisor's environment. */
   env: Record<string, string>;
+  /**
+   * Apps whose every instance must be ready before this one starts (the services it calls).
+   * Without it, the instance starts once the one before it in the list is ready.
+   */
+  after?: readonly string[];
 }
 
 export interface SupervisorOptions {
@@ -164,16 +169,33 @@ export class Supervisor {
     this.log('info', 'supervisor listening', { event: 'supervisor_started', url: this.url, instances: this.members.length });
   }
 
-  /** Listens (if not yet), then starts every instance in order, each awaited until ready (through restarts). */
+  /**
+   * Listens (if not yet), then starts every instance once what it waits for is ready (the apps of
+   * its `after`, else the instance before it), instances with nothing left to wait for together;
+   * resolves once every one has been ready (through restarts, if one fails meanwhile).
+   */
   async start(): Promise<void> {
     if (!this.server) await this.listen();
-    for (const member of this.members) {
-      if (this.closing) return;
-      this.launch(member);
-      await this.untilReady(member).catch((error: unknown) => {
-        if (!this.closing) throw error;
-      });
-    }
+    const readiness = new Map<Member, Promise<void>>();
+    this.members.forEach((member, i) => {
+      const before = member.spec.after
+        ? this.members.filter((m) => member.spec.after?.includes(m.spec.app))
+        : this.members.slice(Math.max(0, i - 1), i);
+      const waits = before.map(
+        (m) => readiness.get(m) ?? Promise.reject(new Error(`${m.spec.id} starts after ${member.spec.id}`)),
+      );
+      readiness.set(
+        member,
+        Promise.all(waits).then(() => {
+          if (this.closing) return;
+          this.launch(member);
+          return this.untilReady(member);
+        }),
+      );
+    });
+    await Promise.all(readiness.values()).catch((error: unknown) => {
+      if (!this.closing) throw error;
+    });
     if (this.closing) return;
     this.started = true;
     this.log('info', 'every instance is ready', { event: 'all_ready' });

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { generateDevKeyPair } from '@shopmesh/auth';
-import { readEnvFile } from '@shopmesh/config';
+import { SERVICES, readEnvFile } from '@shopmesh/config';
 import { infraUp } from '../infra';
 import { REPO_ROOT } from '../infra/infra-config';
 import { isAlive, tailOf } from '../infra/processes';
@@ -151,7 +151,8 @@ async function up(args: readonly string[]): Promise<void> {
     const instances: SupervisedInstance[] = APPS.flatMap((app) =>
       Array.from({ length: scale.get(app.name) ?? 1 }, (_, i) => {
         const plan = instancePlan(app, i + 1, env);
-        return { id: plan.id, app: app.name, httpPort: plan.httpPort, env: { ...plan.env, ...callerEnv } };
+        const after = SERVICES[app.name].calls;
+        return { id: plan.id, app: app.name, httpPort: plan.httpPort, env: { ...plan.env, ...callerEnv }, after };
       }),
     );
     await startSupervisor({
