@@ -62,13 +62,15 @@ describe('supervisor: automated recovery (real processes, private Kafka and Prom
   beforeAll(async () => {
     const setupStarted = Date.now();
     kafka = await PrivateKafka.create();
-    await kafka.start();
-    platform = await preparePlatform('supervisor', {
-      KAFKA_BROKERS: kafka.brokers,
-      // step deadlines longer than the outage: the saga resumes, it is not cancelled by a TIMEOUT
-      ORDER_STEP_TIMEOUT_MS: '120000',
-      RPC_TIMEOUT_MS: '5000',
-    });
+    [platform] = await Promise.all([
+      preparePlatform('supervisor', {
+        KAFKA_BROKERS: kafka.brokers,
+        // step deadlines longer than the outage: the saga resumes, it is not cancelled by a TIMEOUT
+        ORDER_STEP_TIMEOUT_MS: '120000',
+        RPC_TIMEOUT_MS: '5000',
+      }),
+      kafka.start(),
+    ]);
     runDir = mkdtempSync(join(tmpdir(), 'shopmesh-supervisor-'));
     const targetsFile = join(runDir, 'prometheus', 'targets.json');
     supervisor = new Supervisor({

@@ -177,22 +177,26 @@ export class Supervisor {
   async start(): Promise<void> {
     if (!this.server) await this.listen();
     const readiness = new Map<Member, Promise<void>>();
-    this.members.forEach((member, i) => {
+    const readyOf = (member: Member, chain: readonly Member[]): Promise<void> => {
+      const known = readiness.get(member);
+      if (known) return known;
+      if (chain.includes(member)) {
+        throw new Error(`start order: ${[...chain, member].map((m) => m.spec.id).join(' → ')} is a cycle`);
+      }
+      const i = this.members.indexOf(member);
       const before = member.spec.after
         ? this.members.filter((m) => member.spec.after?.includes(m.spec.app))
         : this.members.slice(Math.max(0, i - 1), i);
-      const waits = before.map(
-        (m) => readiness.get(m) ?? Promise.reject(new Error(`${m.spec.id} starts after ${member.spec.id}`)),
-      );
-      readiness.set(
-        member,
-        Promise.all(waits).then(() => {
-          if (this.closing) return;
-          this.launch(member);
-          return this.untilReady(member);
-        }),
-      );
-    });
+      const waits = before.map((m) => readyOf(m, [...chain, member]));
+      const ready = Promise.all(waits).then(() => {
+        if (this.closing) return;
+        this.launch(member);
+        return this.untilReady(member);
+      });
+      readiness.set(member, ready);
+      return ready;
+    };
+    for (const member of this.members) readyOf(member, []).catch(() => undefined);
     await Promise.all(readiness.values()).catch((error: unknown) => {
       if (!this.closing) throw error;
     });
