@@ -32,7 +32,7 @@ export const ADDRESS = { name: 'Ada Lovelace', line1: '12 Analytical Row', city:
 
 /** The checkout through the gateway, as a storefront would drive it, and the audit of the suite's databases. */
 export class CheckoutClient {
-  constructor(readonly platform: Platform) {}
+  constructor(readonly platform: Pick<Platform, 'api' | 'env' | 'databases'>) {}
 
   get api(): string {
     return this.platform.api;

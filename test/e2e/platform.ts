@@ -33,13 +33,19 @@ export interface Platform {
 /** Apps with a TCP server (and an ops port), in the order their ports are handed out. */
 const SERVICES = ['catalog', 'identity', 'cart', 'inventory', 'orders', 'payments'] as const;
 
-export async function startPlatform(
-  suite: string,
-  /** Variables of every app (short saga deadlines for a timeout test: `ORDER_STEP_TIMEOUT_MS`, say). */
-  overrides: Record<string, string> = {},
-  /** Variables of the gateway alone (a Redis behind a proxy the test controls, say). */
-  gatewayOverrides: Record<string, string> = {},
-): Promise<Platform> {
+/** A platform's databases, ports and environment, before any app runs (for a supervisor to start them, say). */
+export interface PreparedPlatform {
+  /** Variables of every app: test defaults, the overrides, each app's ports and database. */
+  env: Record<string, string>;
+  databases: PlatformDatabases;
+  /** The HTTP port of each app: the ops port of a service, the gateway's API port. */
+  httpPorts: Record<(typeof SERVICES)[number] | 'gateway', number>;
+  /** Drops the test databases. */
+  dropAll(): Promise<unknown>;
+}
+
+/** Fresh test databases (catalog seeded) and free ports for every app, and the variables that point the apps at them. */
+export async function preparePlatform(suite: string, overrides: Record<string, string> = {}): Promise<PreparedPlatform> {
   const base = testEnv({ RPC_TIMEOUT_MS: '1500', HEALTH_CHECK_TIMEOUT_MS: '1000', SHUTDOWN_DRAIN_MS: '1000', ...overrides });
   const prepared = await Promise.allSettled([
     prepareCatalogDatabase(suite, base),
@@ -98,7 +104,26 @@ export async function startPlatform(
     GATEWAY_HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
   };
-  const opsPort = (name: (typeof SERVICES)[number]) => (ports.get(name) as { ops: number }).ops;
+  const httpPorts = {
+    ...(Object.fromEntries(SERVICES.map((name) => [name, (ports.get(name) as { ops: number }).ops])) as Record<
+      (typeof SERVICES)[number],
+      number
+    >),
+    gateway: http,
+  };
+  return { env, databases, httpPorts, dropAll };
+}
+
+export async function startPlatform(
+  suite: string,
+  /** Variables of every app (short saga deadlines for a timeout test: `ORDER_STEP_TIMEOUT_MS`, say). */
+  overrides: Record<string, string> = {},
+  /** Variables of the gateway alone (a Redis behind a proxy the test controls, say). */
+  gatewayOverrides: Record<string, string> = {},
+): Promise<Platform> {
+  const { env, databases, httpPorts, dropAll } = await preparePlatform(suite, overrides);
+  const http = httpPorts.gateway;
+  const opsPort = (name: (typeof SERVICES)[number]) => httpPorts[name];
   const started: AppProcess[] = [];
   const start = async (name: string, port: number, vars = env): Promise<AppProcess> => {
     const app = new AppProcess(name, vars, port);

@@ -1,4 +1,4 @@
-import { COMPONENTS } from './infra-config';
+import { ALL_COMPONENTS } from './infra-config';
 import { infraDown, infraStatus, infraUp } from './index';
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -16,7 +16,7 @@ async function main(command: string): Promise<void> {
     }
     case 'status': {
       const status = await infraStatus();
-      for (const component of COMPONENTS) {
+      for (const component of ALL_COMPONENTS) {
         const s = status[component];
         const by = s.startedByUs ? `started by infra up (pid ${s.pid})` : 'not started by infra up';
         say(`${component.padEnd(9)} ${s.answers ? 'reachable  ' : 'UNREACHABLE'} ${s.at.padEnd(24)} ${by}`);

@@ -3,6 +3,13 @@ import { kafkaAnswers } from './kafka/kafka-admin';
 import { localKafkaFailure, localKafkaMissing, localKafkaPid, startLocalKafka, stopLocalKafka } from './kafka/local-kafka';
 import { localPostgresPid, postgresBinariesExist, startLocalPostgres, stopLocalPostgres } from './local-postgres';
 import { localRedisFailure, localRedisPid, startLocalRedis, stopLocalRedis } from './local-redis';
+import {
+  localPrometheusFailure,
+  localPrometheusPid,
+  prometheusAnswers,
+  startLocalPrometheus,
+  stopLocalPrometheus,
+} from './local-prometheus';
 import { postgresAnswers } from './postgres';
 import { commandExists } from './processes';
 import { redisAnswers } from './redis';
@@ -42,7 +49,7 @@ export function withoutPassword(url: string): string {
 
 /** The drivers of every component for a configuration. */
 export function componentDrivers(config: InfraConfig): Record<Component, ComponentDriver> {
-  const { postgres, redis, kafka } = config;
+  const { postgres, redis, kafka, prometheus } = config;
   return {
     postgres: {
       label: 'Postgres',
@@ -88,6 +95,22 @@ export function componentDrivers(config: InfraConfig): Record<Component, Compone
       localPid: () => localKafkaPid(config),
       localFailure: () => localKafkaFailure(config),
       stopLocal: () => stopLocalKafka(config),
+    },
+    prometheus: {
+      label: 'Prometheus',
+      where: prometheus.url,
+      host: prometheus.host,
+      settings: 'PROMETHEUS_URL',
+      readyTimeoutMs: 60_000,
+      answers: () => prometheusAnswers(prometheus.url),
+      localMissing: () =>
+        commandExists('prometheus')
+          ? undefined
+          : 'prometheus not found: install it (apt-get install prometheus), or set PROMETHEUS_URL to a running server',
+      startLocal: (log) => startLocalPrometheus(config, log),
+      localPid: () => localPrometheusPid(config),
+      localFailure: () => localPrometheusFailure(config),
+      stopLocal: () => stopLocalPrometheus(config),
     },
   };
 }

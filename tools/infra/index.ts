@@ -3,7 +3,16 @@
 import { ALL_KAFKA_TOPICS } from '../../libs/contracts/src/kafka-topics';
 import { componentDrivers } from './components';
 import { composeUp, dockerEngineAnswers } from './docker';
-import { COMPONENTS, loadInfraConfig, type Component, type InfraConfig } from './infra-config';
+import {
+  ALL_COMPONENTS,
+  COMPONENTS,
+  OBSERVABILITY_COMPONENTS,
+  loadInfraConfig,
+  type Component,
+  type CoreComponent,
+  type InfraConfig,
+  type ObservabilityComponent,
+} from './infra-config';
 import { prepareKafka } from './kafka/kafka-admin';
 import { isLocalHost } from './local-address';
 import { ensureDatabases } from './postgres';
@@ -20,6 +29,11 @@ export interface InfraUpOptions {
   extraDatabases?: string[];
   /** Override of how long to wait for each component to be ready (ms; defaults: 60 s, 30 s, 180 s). */
   readyTimeoutMs?: number;
+  /**
+   * Also the observability servers (`npm run up`): Prometheus, run from the machine's `prometheus`
+   * binary when nothing answers at PROMETHEUS_URL; without the binary, a warning and no Prometheus.
+   */
+  observability?: boolean;
 }
 
 /** How a component came to be available. */
@@ -35,7 +49,7 @@ export interface ComponentReport {
 
 export interface InfraUpResult {
   config: InfraConfig;
-  components: Record<Component, ComponentReport>;
+  components: Record<CoreComponent, ComponentReport> & Partial<Record<ObservabilityComponent, ComponentReport>>;
   /** Databases created by this call. */
   createdDatabases: string[];
   /** Kafka topics created by this call. */
@@ -67,7 +81,7 @@ export async function infraUp(options: InfraUpOptions = {}): Promise<InfraUpResu
   const log = options.verbose === false ? (): void => undefined : (line: string): void => void process.stdout.write(`${line}\n`);
   const config = loadInfraConfig();
   const drivers = componentDrivers(config);
-  const components = {} as Record<Component, ComponentReport>;
+  const components = {} as InfraUpResult['components'];
 
   for (const component of COMPONENTS) {
     const driver = drivers[component];
@@ -97,7 +111,7 @@ export async function infraUp(options: InfraUpOptions = {}): Promise<InfraUpResu
 
   const timeoutOf = (component: Component): number => options.readyTimeoutMs ?? drivers[component].readyTimeoutMs;
   const failIfOf = (component: Component): (() => string | undefined) | undefined =>
-    components[component].source === 'local' ? () => drivers[component].localFailure() : undefined;
+    components[component]?.source === 'local' ? () => drivers[component].localFailure() : undefined;
   const ready = (component: Component): Promise<void> =>
     waitUntil(`${drivers[component].label} at ${drivers[component].where}`, () => drivers[component].answers(), {
       timeoutMs: timeoutOf(component),
@@ -111,6 +125,24 @@ export async function infraUp(options: InfraUpOptions = {}): Promise<InfraUpResu
   const { brokers, partitions } = config.kafka;
   const createdTopics = await prepareKafka(brokers, ALL_KAFKA_TOPICS, partitions, timeoutOf('kafka'), failIfOf('kafka'));
 
+  for (const component of options.observability ? OBSERVABILITY_COMPONENTS : []) {
+    const driver = drivers[component];
+    if (await driver.answers()) {
+      log(`${component}: already running at ${driver.where}`);
+      const pid = driver.localPid();
+      components[component] = { source: 'already running', at: driver.where, ...(pid === undefined ? {} : { pid }) };
+      continue;
+    }
+    const missing = isLocalHost(driver.host) ? driver.localMissing() : 'it is a remote address (nothing is started for it)';
+    if (missing !== undefined) {
+      // the platform runs without it: say so and how to get it
+      log(`${component}: WARNING not reachable at ${driver.where} and not started: ${missing}`);
+      continue;
+    }
+    components[component] = { source: 'local', at: driver.where, pid: driver.startLocal(log) };
+    await ready(component);
+  }
+
   const result: InfraUpResult = { config, components, createdDatabases, createdTopics, elapsedMs: Date.now() - started };
   for (const line of summaryOf(result, databases)) log(line);
   return result;
@@ -119,7 +151,7 @@ export async function infraUp(options: InfraUpOptions = {}): Promise<InfraUpResu
 function summaryOf(result: InfraUpResult, databases: string[]): string[] {
   const { components, createdDatabases, createdTopics } = result;
   const how = (c: Component): string => {
-    const { source, pid } = components[c];
+    const { source, pid } = components[c] ?? { source: 'not started' };
     return (pid === undefined ? source : `${source} (pid ${pid})`).padEnd(30);
   };
   const created = (names: string[]): string => (names.length > 0 ? `created ${names.length}` : 'none created');
@@ -128,6 +160,9 @@ function summaryOf(result: InfraUpResult, databases: string[]): string[] {
     `  postgres  ${components.postgres.at.padEnd(24)} ${how('postgres')} ${databases.length} databases (${created(createdDatabases)})`,
     `  redis     ${components.redis.at.padEnd(24)} ${how('redis')}`,
     `  kafka     ${components.kafka.at.padEnd(24)} ${how('kafka')} ${ALL_KAFKA_TOPICS.length} topics, ${result.config.kafka.partitions} partitions (${created(createdTopics)})`,
+    ...OBSERVABILITY_COMPONENTS.flatMap((c) =>
+      components[c] ? [`  ${c.padEnd(9)} ${components[c].at.padEnd(24)} ${how(c)}`] : [],
+    ),
     ...(components.kafka.source === 'local'
       ? ['  local broker: logs in .data/kafka/logs, stop with: npx tsx tools/infra/cli.ts down']
       : []),
@@ -145,7 +180,7 @@ function summaryOf(result: InfraUpResult, databases: string[]): string[] {
 export async function infraDown(): Promise<Component[]> {
   const drivers = componentDrivers(loadInfraConfig());
   const stopped: Component[] = [];
-  for (const component of [...COMPONENTS].reverse()) {
+  for (const component of [...ALL_COMPONENTS].reverse()) {
     if (await drivers[component].stopLocal()) stopped.push(component);
   }
   return stopped;
@@ -165,7 +200,7 @@ export interface ComponentStatus {
 export async function infraStatus(): Promise<Record<Component, ComponentStatus>> {
   const drivers = componentDrivers(loadInfraConfig());
   const status = {} as Record<Component, ComponentStatus>;
-  for (const component of COMPONENTS) {
+  for (const component of ALL_COMPONENTS) {
     const driver = drivers[component];
     const pid = driver.localPid();
     status[component] = {

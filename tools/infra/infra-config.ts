@@ -10,7 +10,12 @@ export const REPO_ROOT = resolve(__dirname, '../..');
 
 /** The infrastructure components the launcher manages, in start order. */
 export const COMPONENTS = ['postgres', 'redis', 'kafka'] as const;
-export type Component = (typeof COMPONENTS)[number];
+/** What `npm run up` starts besides (`infraUp({ observability: true })`); tests start their own. */
+export const OBSERVABILITY_COMPONENTS = ['prometheus'] as const;
+export const ALL_COMPONENTS = [...COMPONENTS, ...OBSERVABILITY_COMPONENTS] as const;
+export type CoreComponent = (typeof COMPONENTS)[number];
+export type ObservabilityComponent = (typeof OBSERVABILITY_COMPONENTS)[number];
+export type Component = (typeof ALL_COMPONENTS)[number];
 
 export interface PostgresConfig {
   host: string;
@@ -36,10 +41,18 @@ export interface KafkaConfig {
   partitions: number;
 }
 
+export interface PrometheusConfig {
+  /** PROMETHEUS_URL (default `http://127.0.0.1:9090`). */
+  url: string;
+  host: string;
+  port: number;
+}
+
 export interface InfraConfig {
   postgres: PostgresConfig;
   redis: RedisConfig;
   kafka: KafkaConfig;
+  prometheus: PrometheusConfig;
   /** Databases `infraUp` creates when missing: INFRA_DATABASES (comma separated), else the services' own. */
   databases: string[];
   /** Downloaded artifacts (git-ignored): `.cache`. */
@@ -68,6 +81,8 @@ export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConf
   const brokers = list(get('KAFKA_BROKERS', '127.0.0.1:9092'));
   const [kafkaHost, kafkaPort] = splitHostPort('KAFKA_BROKERS', brokers[0] ?? '');
   const databases = list(get('INFRA_DATABASES', ''));
+  const prometheusUrl = get('PROMETHEUS_URL', 'http://127.0.0.1:9090').replace(/\/$/, '');
+  const prometheus = parseUrl('PROMETHEUS_URL', prometheusUrl);
 
   return {
     postgres: {
@@ -87,6 +102,11 @@ export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConf
       host: kafkaHost,
       port: kafkaPort,
       partitions: positiveInt('KAFKA_TOPIC_PARTITIONS', get('KAFKA_TOPIC_PARTITIONS', '3')),
+    },
+    prometheus: {
+      url: prometheusUrl,
+      host: prometheus.hostname,
+      port: positiveInt('PROMETHEUS_URL port', prometheus.port || '9090'),
     },
     databases: databases.length > 0 ? databases : serviceDatabases(get),
     cacheDir: resolve(REPO_ROOT, '.cache'),

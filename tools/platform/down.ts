@@ -1,9 +1,19 @@
 import { infraDown } from '../infra';
+import { stopPid } from '../infra/processes';
 import { APPS } from './apps';
 import { runningInstances, stopInstance } from './instances';
+import { runningSupervisor } from './supervisor-process';
 
-/** `npm run down`: stops every instance `up` started (callers first), then the infrastructure it started. */
+/**
+ * `npm run down`: stops the supervisor first (so it restarts nothing that is being stopped), then
+ * every instance `up` started (callers first), then the infrastructure it started.
+ */
 async function down(): Promise<void> {
+  const supervisor = runningSupervisor();
+  if (supervisor) {
+    await stopPid(supervisor.pid, 10_000);
+    process.stdout.write(`supervisor: stopped (pid ${supervisor.pid})\n`);
+  }
   for (const app of [...APPS].reverse()) {
     for (const instance of runningInstances(app.name)) {
       await stopInstance(instance);

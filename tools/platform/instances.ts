@@ -7,7 +7,7 @@ import { waitFor } from '../infra/wait-until';
 import { INSTANCE_PORT_STEP, type AppSpec } from './apps';
 
 export const LOG_DIR = resolve(REPO_ROOT, '.run/logs');
-const STATE_DIR = resolve(REPO_ROOT, '.run/instances');
+export const STATE_DIR = resolve(REPO_ROOT, '.run/instances');
 
 /** One running process of an app, as `up` started it. */
 export interface InstanceState {

@@ -1,12 +1,24 @@
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { generateDevKeyPair } from '@shopmesh/auth';
-import { readEnvFile } from '@shopmesh/config';
+import { SERVICES, readEnvFile } from '@shopmesh/config';
 import { infraUp } from '../infra';
 import { REPO_ROOT } from '../infra/infra-config';
+import { isAlive, tailOf } from '../infra/processes';
+import { waitUntil } from '../infra/wait-until';
 import { APPS, INSTANCE_PORT_STEP } from './apps';
-import { instancePlan, runningInstances, startInstance, waitReady } from './instances';
+import { LOG_DIR, runningInstances, instancePlan } from './instances';
+import { supervisionPolicyFrom } from './supervision-policy';
+import type { SupervisedInstance } from './supervisor';
+import {
+  SUPERVISOR_DIR,
+  SUPERVISOR_SCRIPT,
+  SUPERVISOR_SPEC,
+  runningSupervisor,
+  supervisorStatus,
+  type SupervisorSpec,
+} from './supervisor-process';
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -58,54 +70,112 @@ function prepareDotEnv(): void {
   say(`.env: added ${missing.map(([k]) => k).join(', ')} from .env.example`);
 }
 
-/** `npm run up [-- --scale <app>=N]`: infrastructure, build, migrations, demo data, every app; then where to look. */
+/**
+ * Starts the supervisor detached (it outlives `up`, its output in `.run/logs/supervisor.out`) and
+ * waits until it has every instance ready; the supervisor's own log says why one is not.
+ */
+async function startSupervisor(spec: SupervisorSpec): Promise<string> {
+  mkdirSync(SUPERVISOR_DIR, { recursive: true });
+  mkdirSync(LOG_DIR, { recursive: true });
+  writeFileSync(SUPERVISOR_SPEC, JSON.stringify(spec, null, 2));
+  const out = openSync(resolve(LOG_DIR, 'supervisor.out'), 'a');
+  const child = spawn(process.execPath, ['--import', 'tsx', SUPERVISOR_SCRIPT, SUPERVISOR_SPEC], {
+    cwd: REPO_ROOT,
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: process.env,
+  });
+  child.unref();
+  const pid = child.pid ?? 0;
+  const log = resolve(LOG_DIR, 'supervisor.log');
+  const failIf = () =>
+    isAlive(pid) ? undefined : `the supervisor exited: ${tailOf(resolve(LOG_DIR, 'supervisor.out'), 3) || tailOf(log, 3)}`;
+  await waitUntil('the supervisor', () => Promise.resolve(runningSupervisor() !== undefined), { timeoutMs: 30_000, failIf });
+  const url = runningSupervisor()?.url ?? '';
+  say(`supervisor: started (pid ${pid}) at ${url}, log .run/logs/supervisor.log`);
+  const shown = new Set<string>();
+  await waitUntil(
+    `every instance ready (see ${log})`,
+    async () => {
+      const status = await supervisorStatus(url);
+      for (const i of status.instances.filter((i) => i.phase === 'ready' && !shown.has(i.id))) {
+        shown.add(i.id);
+        say(`${i.id}: ready (pid ${i.pid ?? '-'}), log .run/logs/${i.id}.log`);
+      }
+      return status.started;
+    },
+    { timeoutMs: spec.instances.length * spec.policy.readyTimeoutMs, intervalMs: 500, failIf },
+  );
+  return url;
+}
+
+/** `npm run up [-- --scale <app>=N]`: infrastructure, build, migrations, demo data, every app under a supervisor; then where to look. */
 async function up(args: readonly string[]): Promise<void> {
   const started = Date.now();
   const scale = parseScale(args);
   prepareDotEnv();
-  await infraUp();
+  const infra = await infraUp({ observability: true });
   if (generateDevKeyPair(resolve(REPO_ROOT, '.data/keys')).created) say('development access-token keys created in .data/keys');
-  say('building…');
-  const build = spawnSync('npx', ['nest', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('build failed');
-  for (const app of APPS) {
-    if (app.migrate) runNode(app.migrate, `${app.name} migrations`);
-    if (app.seed) runNode(app.seed, `${app.name} demo data`);
-  }
   const env = dotEnv();
-  // callers find every instance of a scaled service through static discovery's address list
-  const callerEnv: Record<string, string> = {};
-  for (const app of APPS) {
-    const count = scale.get(app.name) ?? 1;
-    if (app.scaling && count > 1) {
-      const tcp = Number(env[app.scaling.tcpPortVar]);
-      const host = (env[app.scaling.advertisedVar] ?? '127.0.0.1').split(':')[0];
-      callerEnv[app.scaling.addressesVar] = Array.from(
-        { length: count },
-        (_, i) => `${host}:${tcp + i * INSTANCE_PORT_STEP}`,
-      ).join(',');
-    }
-  }
-  for (const app of APPS) {
-    const count = scale.get(app.name) ?? 1;
-    for (let n = 1; n <= count; n += 1) {
-      const plan = instancePlan(app, n, env);
-      const running = runningInstances(app.name).find((s) => s.id === plan.id);
-      if (running) {
-        say(`${plan.id}: already running (pid ${running.pid})`);
-        continue;
-      }
-      const state = startInstance(app, plan, callerEnv);
-      say(`${state.id}: started (pid ${state.pid}), log .run/logs/${state.id}.log`);
-      await waitReady(state);
-    }
-  }
   const gatewayPort = env.GATEWAY_PORT ?? '3000';
+  const running = runningSupervisor();
+  if (running) {
+    say(`supervisor: already running (pid ${running.pid}) at ${running.url}; npm run down first to change what runs`);
+  } else {
+    const strays = runningInstances();
+    if (strays.length > 0) {
+      throw new Error(
+        `instances started without a supervisor still run (${strays.map((s) => s.id).join(', ')}): npm run down first`,
+      );
+    }
+    say('building…');
+    const build = spawnSync('npx', ['nest', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('build failed');
+    for (const app of APPS) {
+      if (app.migrate) runNode(app.migrate, `${app.name} migrations`);
+      if (app.seed) runNode(app.seed, `${app.name} demo data`);
+    }
+    // callers find every instance of a scaled service through static discovery's address list
+    const callerEnv: Record<string, string> = {};
+    for (const app of APPS) {
+      const count = scale.get(app.name) ?? 1;
+      if (app.scaling && count > 1) {
+        const tcp = Number(env[app.scaling.tcpPortVar]);
+        const host = (env[app.scaling.advertisedVar] ?? '127.0.0.1').split(':')[0];
+        callerEnv[app.scaling.addressesVar] = Array.from(
+          { length: count },
+          (_, i) => `${host}:${tcp + i * INSTANCE_PORT_STEP}`,
+        ).join(',');
+      }
+    }
+    const instances: SupervisedInstance[] = APPS.flatMap((app) =>
+      Array.from({ length: scale.get(app.name) ?? 1 }, (_, i) => {
+        const plan = instancePlan(app, i + 1, env);
+        const after = SERVICES[app.name].calls;
+        return { id: plan.id, app: app.name, httpPort: plan.httpPort, env: { ...plan.env, ...callerEnv }, after };
+      }),
+    );
+    await startSupervisor({
+      instances,
+      host: env.SUPERVISOR_HOST ?? '127.0.0.1',
+      port: Number(env.SUPERVISOR_PORT ?? '9100'),
+      policy: supervisionPolicyFrom(env),
+    });
+  }
+  const supervisor = runningSupervisor()?.url ?? '';
+  const prometheus = infra.components.prometheus ? infra.config.prometheus.url : undefined;
   say(`\nShopMesh is up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`  API          http://localhost:${gatewayPort}/v1/products`);
   say(`  API docs     http://localhost:${gatewayPort}/docs  (OpenAPI: /docs-json)`);
   for (const s of runningInstances()) {
     say(`  ${s.id.padEnd(12)} http://localhost:${s.httpPort}/health/ready  /health/live  /metrics   log: .run/logs/${s.id}.log`);
+  }
+  say(`  supervisor   ${supervisor}/status  /metrics   log: .run/logs/supervisor.log`);
+  if (prometheus) {
+    say(`  Prometheus   ${prometheus}/targets  (queries: ${prometheus}/graph)`);
+    say(`  alerts       ${prometheus}/alerts`);
+  } else {
+    say('  Prometheus   not running (install prometheus, or set PROMETHEUS_URL)');
   }
   say('  rolling restart: npm run restart -- <app>     stop: npm run down');
 }
