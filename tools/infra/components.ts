@@ -5,6 +5,14 @@ import { localPostgresPid, postgresBinariesExist, startLocalPostgres, stopLocalP
 import { localRedisFailure, localRedisPid, startLocalRedis, stopLocalRedis } from './local-redis';
 import { postgresAnswers } from './postgres';
 import { commandExists } from './processes';
+import {
+  localZipkinFailure,
+  localZipkinMissing,
+  localZipkinPid,
+  startLocalZipkin,
+  stopLocalZipkin,
+  zipkinAnswers,
+} from './zipkin/local-zipkin';
 import { redisAnswers } from './redis';
 
 /** What the launcher needs to know and do about one infrastructure component. */
@@ -17,6 +25,8 @@ export interface ComponentDriver {
   host: string;
   /** The variables that point the launcher at a server. */
   settings: string;
+  /** False when nothing uses it (Zipkin with tracing off): `infraUp` leaves it alone. */
+  enabled: boolean;
   /** How long `infraUp` waits for it to be ready by default (ms). */
   readyTimeoutMs: number;
   /** True if it answers a real request (select 1, PING, describeCluster). */
@@ -42,10 +52,11 @@ export function withoutPassword(url: string): string {
 
 /** The drivers of every component for a configuration. */
 export function componentDrivers(config: InfraConfig): Record<Component, ComponentDriver> {
-  const { postgres, redis, kafka } = config;
+  const { postgres, redis, kafka, zipkin } = config;
   return {
     postgres: {
       label: 'Postgres',
+      enabled: true,
       where: `${postgres.host}:${postgres.port}`,
       host: postgres.host,
       settings: 'POSTGRES_HOST/POSTGRES_PORT',
@@ -62,6 +73,7 @@ export function componentDrivers(config: InfraConfig): Record<Component, Compone
     },
     redis: {
       label: 'Redis',
+      enabled: true,
       where: withoutPassword(redis.url),
       host: redis.host,
       settings: 'REDIS_URL',
@@ -78,6 +90,7 @@ export function componentDrivers(config: InfraConfig): Record<Component, Compone
     },
     kafka: {
       label: 'Kafka',
+      enabled: true,
       where: kafka.brokers.join(','),
       host: kafka.host,
       settings: 'KAFKA_BROKERS',
@@ -88,6 +101,20 @@ export function componentDrivers(config: InfraConfig): Record<Component, Compone
       localPid: () => localKafkaPid(config),
       localFailure: () => localKafkaFailure(config),
       stopLocal: () => stopLocalKafka(config),
+    },
+    zipkin: {
+      label: 'Zipkin',
+      enabled: zipkin.enabled,
+      where: zipkin.url,
+      host: zipkin.host,
+      settings: 'ZIPKIN_URL (or TRACING_EXPORTER=none)',
+      readyTimeoutMs: 120_000,
+      answers: () => zipkinAnswers(zipkin.url),
+      localMissing: () => localZipkinMissing(config),
+      startLocal: (log) => startLocalZipkin(config, log),
+      localPid: () => localZipkinPid(config),
+      localFailure: () => localZipkinFailure(config),
+      stopLocal: () => stopLocalZipkin(config),
     },
   };
 }

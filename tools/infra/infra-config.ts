@@ -9,7 +9,7 @@ import { SERVICE_NAMES, defaultDatabaseOf, envNamesOf, uses } from '../../libs/c
 export const REPO_ROOT = resolve(__dirname, '../..');
 
 /** The infrastructure components the launcher manages, in start order. */
-export const COMPONENTS = ['postgres', 'redis', 'kafka'] as const;
+export const COMPONENTS = ['postgres', 'redis', 'kafka', 'zipkin'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 export interface PostgresConfig {
@@ -36,10 +36,20 @@ export interface KafkaConfig {
   partitions: number;
 }
 
+export interface ZipkinConfig {
+  /** Where apps post spans and the UI is (`ZIPKIN_URL`, base without `/api/v2`). */
+  url: string;
+  host: string;
+  port: number;
+  /** False when the apps do not export to Zipkin (`TRACING_EXPORTER` is not `zipkin`): nothing is started. */
+  enabled: boolean;
+}
+
 export interface InfraConfig {
   postgres: PostgresConfig;
   redis: RedisConfig;
   kafka: KafkaConfig;
+  zipkin: ZipkinConfig;
   /** Databases `infraUp` creates when missing: INFRA_DATABASES (comma separated), else the services' own. */
   databases: string[];
   /** Downloaded artifacts (git-ignored): `.cache`. */
@@ -68,6 +78,8 @@ export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConf
   const brokers = list(get('KAFKA_BROKERS', '127.0.0.1:9092'));
   const [kafkaHost, kafkaPort] = splitHostPort('KAFKA_BROKERS', brokers[0] ?? '');
   const databases = list(get('INFRA_DATABASES', ''));
+  const zipkinUrl = get('ZIPKIN_URL', 'http://127.0.0.1:9411').replace(/\/+$/, '');
+  const zipkin = parseUrl('ZIPKIN_URL', zipkinUrl);
 
   return {
     postgres: {
@@ -87,6 +99,12 @@ export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConf
       host: kafkaHost,
       port: kafkaPort,
       partitions: positiveInt('KAFKA_TOPIC_PARTITIONS', get('KAFKA_TOPIC_PARTITIONS', '3')),
+    },
+    zipkin: {
+      url: zipkinUrl,
+      host: zipkin.hostname,
+      port: positiveInt('ZIPKIN_URL port', zipkin.port || (zipkin.protocol === 'https:' ? '443' : '80')),
+      enabled: get('TRACING_EXPORTER', 'none') === 'zipkin',
     },
     databases: databases.length > 0 ? databases : serviceDatabases(get),
     cacheDir: resolve(REPO_ROOT, '.cache'),
