@@ -63,7 +63,7 @@ async function up(args: readonly string[]): Promise<void> {
   const started = Date.now();
   const scale = parseScale(args);
   prepareDotEnv();
-  await infraUp();
+  const infra = await infraUp();
   if (generateDevKeyPair(resolve(REPO_ROOT, '.data/keys')).created) say('development access-token keys created in .data/keys');
   say('building…');
   const build = spawnSync('npx', ['nest', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
@@ -104,6 +104,8 @@ async function up(args: readonly string[]): Promise<void> {
   say(`\nShopMesh is up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`  API          http://localhost:${gatewayPort}/v1/products`);
   say(`  API docs     http://localhost:${gatewayPort}/docs  (OpenAPI: /docs-json)`);
+  const { zipkin } = infra.config;
+  say(`  traces       ${zipkin.enabled ? `${zipkin.url}/zipkin/  (Zipkin; an order's: /zipkin/traces/<its traceId>)` : 'off (TRACING_EXPORTER=none)'}`);
   for (const s of runningInstances()) {
     say(`  ${s.id.padEnd(12)} http://localhost:${s.httpPort}/health/ready  /health/live  /metrics   log: .run/logs/${s.id}.log`);
   }
