@@ -104,7 +104,7 @@ describe('checkout through the gateway (real processes)', () => {
       spans.find((s) => serviceOf(s) === service && s.kind === 'CONSUMER' && s.name === `process ${topic}`);
     const spans = await traceWhen(zipkin.url, traceId, (found) =>
       ['inventory.commands', 'inventory.events', 'payments.commands', 'payments.events'].every((topic) =>
-        consumerOf(found, topic.endsWith('.commands') ? topic.split('.')[0]! : 'orders', topic),
+        consumerOf(found, topic.endsWith('.commands') ? topic.split('.')[0] : 'orders', topic),
       ),
     );
     process.stdout.write(`checkout trace ${traceId}:\n${spanList(spans)}\n`);
@@ -114,7 +114,7 @@ describe('checkout through the gateway (real processes)', () => {
     // one tree: the gateway's HTTP server span is the root, every other span descends from it
     const [root, ...others] = spans.filter((s) => !s.parentId);
     expect(others).toEqual([]);
-    expect({ service: serviceOf(root!), kind: root!.kind, name: root!.name }).toEqual({
+    expect({ service: serviceOf(root), kind: root.kind, name: root.name }).toEqual({
       service: 'gateway',
       kind: 'SERVER',
       name: 'POST /v1/orders',
@@ -141,7 +141,8 @@ describe('checkout through the gateway (real processes)', () => {
     // the consumer's database writes are children of its span
     const reserve = consumerOf(spans, 'inventory', 'inventory.commands')!;
     const writes = spans.filter(
-      (s) => serviceOf(s) === 'inventory' && s.tags?.['db.system.name'] === 'postgresql' && ancestryOf(spans, s).includes(reserve),
+      (s) =>
+        serviceOf(s) === 'inventory' && s.tags?.['db.system.name'] === 'postgresql' && ancestryOf(spans, s).includes(reserve),
     );
     expect(writes.length).toBeGreaterThan(0);
   });
