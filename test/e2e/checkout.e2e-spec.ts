@@ -99,13 +99,17 @@ describe('checkout through the gateway (real processes)', () => {
     expect(order.traceId).toMatch(/^[0-9a-f]{32}$/);
     const traceId = order.traceId as string;
 
-    // the saga's last hop: orders consumes PaymentAuthorized from payments.events
     const consumerOf = (spans: ZipkinSpan[], service: string, topic: string) =>
       spans.find((s) => serviceOf(s) === service && s.kind === 'CONSUMER' && s.name === `process ${topic}`);
-    const spans = await traceWhen(zipkin.url, traceId, (found) =>
-      ['inventory.commands', 'inventory.events', 'payments.commands', 'payments.events'].every((topic) =>
-        consumerOf(found, topic.endsWith('.commands') ? topic.split('.')[0] : 'orders', topic),
-      ),
+    // every hop's consumer span, and each span's parent (services export in batches, each on its own)
+    const spans = await traceWhen(
+      zipkin.url,
+      traceId,
+      (found) =>
+        found.every((s) => !s.parentId || found.some((p) => p.id === s.parentId)) &&
+        ['inventory.commands', 'inventory.events', 'payments.commands', 'payments.events'].every((topic) =>
+          consumerOf(found, topic.endsWith('.commands') ? topic.split('.')[0] : 'orders', topic),
+        ),
     );
     process.stdout.write(`checkout trace ${traceId}:\n${spanList(spans)}\n`);
     expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([traceId]));

@@ -21,16 +21,15 @@ export function recordSpanFailure(span: Span, error: unknown): void {
 }
 
 /**
- * Records the code of the error an HTTP request is answered with, on the request's server span (and
- * on the active span, when that is another one: a route's). A status below 500 is the caller's
- * problem, not this server's: the code is recorded, the span's status is left to the HTTP instrumentation.
+ * Records the code of the error an HTTP request is answered with on the request's server span
+ * (the HTTP instrumentation's; the active span when there is none). A status below 500 is the
+ * caller's problem, not this server's: the code is recorded, the status is left to the HTTP instrumentation.
  */
 export function recordHttpErrorCode(code: string, status: number): void {
   const active = context.active();
-  const spans = new Set([trace.getSpan(active), getRPCMetadata(active)?.span].filter((s): s is Span => s !== undefined));
-  for (const span of spans) {
-    span.setAttribute(ERROR_CODE_ATTRIBUTE, code);
-    span.setAttribute(ATTR_ERROR_TYPE, status >= 500 ? code : String(status));
-    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: code });
-  }
+  const span = getRPCMetadata(active)?.span ?? trace.getSpan(active);
+  if (!span) return;
+  span.setAttribute(ERROR_CODE_ATTRIBUTE, code);
+  span.setAttribute(ATTR_ERROR_TYPE, status >= 500 ? code : String(status));
+  if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: code });
 }
