@@ -3,7 +3,6 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
@@ -20,7 +19,7 @@ let provider: TracerProvider | undefined;
 
 /**
  * Starts OpenTelemetry for this process: W3C trace context, spans of HTTP (server and client),
- * Express routes, pg, ioredis and kafkajs, sampled parent-based with `sampleRatio` for new traces,
+ * pg, ioredis and kafkajs, sampled parent-based with `sampleRatio` for new traces,
  * and exported in batches to Zipkin. Instrumentations patch modules as they are loaded, so this must
  * run before Nest, pg, ioredis or kafkajs are required: each app's `main.ts` imports its
  * `tracing.ts` first. With exporter `none` nothing is installed and the OpenTelemetry API is a no-op.
@@ -54,7 +53,6 @@ export function startTracing(service: string, config: TracingConfig): void {
         ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.test(req.url ?? ''),
         requireParentforOutgoingSpans: true,
       }),
-      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
       new PgInstrumentation({ requireParentSpan: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
       new KafkaJsInstrumentation(),
