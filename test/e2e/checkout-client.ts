@@ -19,6 +19,7 @@ export interface OrderBody {
   total: { amount: number; currency: string };
   statusHistory: Array<{ seq: number; status: string; step: string; at: string; reason?: string }>;
   cancellationReason?: string;
+  traceId?: string;
 }
 
 export interface StockBody {

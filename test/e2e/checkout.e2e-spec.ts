@@ -12,6 +12,8 @@ import { startPlatform, type Platform } from './platform';
 import { seedInventory } from '../../apps/inventory/src/seed/seed';
 import { auditConnectionOf } from '../../tools/invariants/audit-invariants';
 import { concludeLoad, runLoad } from '../../tools/load';
+import { PrivateZipkin } from '../../tools/infra/private-zipkin';
+import { ancestryOf, serviceOf, spanList, traceWhen, type ZipkinSpan } from './zipkin-traces';
 
 type Problem = { code: string; errors?: Array<{ field: string }> };
 type Accepted = { orderId: string; status: string };
@@ -23,14 +25,28 @@ describe('checkout through the gateway (real processes)', () => {
   let platform: Platform;
   let client: CheckoutClient;
   let admin: string;
+  let zipkin: PrivateZipkin;
 
   beforeAll(async () => {
+    // every app traced into a Zipkin of the suite's own (its jar from the Maven cache)
+    zipkin = await PrivateZipkin.create();
+    const zipkinUp = zipkin.start();
     // generous step deadlines: a busy machine must not turn these outcomes into TIMEOUT (that has its own platform below)
-    platform = await startPlatform('checkout', { ORDER_STEP_TIMEOUT_MS: '30000', RPC_TIMEOUT_MS: '5000' });
+    platform = await startPlatform('checkout', {
+      ORDER_STEP_TIMEOUT_MS: '30000',
+      RPC_TIMEOUT_MS: '5000',
+      TRACING_EXPORTER: 'zipkin',
+      ZIPKIN_URL: zipkin.url,
+      TRACING_SAMPLE_RATIO: '1',
+    });
     client = new CheckoutClient(platform);
     admin = await client.admin();
+    await zipkinUp;
   }, 180_000);
-  afterAll(() => platform?.stop());
+  afterAll(async () => {
+    await platform?.stop();
+    await zipkin?.destroy();
+  });
   afterEach(async () => {
     if (client) expect(await client.violations()).toEqual([]);
   });
@@ -81,6 +97,89 @@ describe('checkout through the gateway (real processes)', () => {
     }
     const page = await client.json<{ items: Array<{ id: string }> }>(client.call('GET', '/v1/orders?status=CONFIRMED', buyer));
     expect(page.body.items.map((o) => o.id)).toEqual([orderId]);
+  });
+
+  it('traces a checkout in Zipkin: one trace from the gateway through orders, inventory and payments, parent-linked across Kafka', async () => {
+    const buyer = await client.customer();
+    const product = await client.product(admin, 5, 990);
+    const orderId = await client.placed(buyer, product.id, 1, 'tok_visa');
+    const order = await client.finalOrder(buyer, orderId);
+    expect({ status: order.status, reason: order.cancellationReason }).toEqual({ status: 'CONFIRMED', reason: undefined });
+    expect(order.traceId).toMatch(/^[0-9a-f]{32}$/);
+    const traceId = order.traceId as string;
+
+    const consumerOf = (spans: ZipkinSpan[], service: string, topic: string) =>
+      spans.find((s) => serviceOf(s) === service && s.kind === 'CONSUMER' && s.name === `process ${topic}`);
+    // every hop's consumer span, and each span's parent (services export in batches, each on its own)
+    const spans = await traceWhen(
+      zipkin.url,
+      traceId,
+      (found) =>
+        found.every((s) => !s.parentId || found.some((p) => p.id === s.parentId)) &&
+        ['inventory.commands', 'inventory.events', 'payments.commands', 'payments.events'].every((topic) =>
+          consumerOf(found, topic.endsWith('.commands') ? topic.split('.')[0] : 'orders', topic),
+        ),
+    );
+    process.stdout.write(`checkout trace ${traceId}:\n${spanList(spans)}\n`);
+    expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([traceId]));
+    for (const service of ['gateway', 'orders', 'inventory', 'payments']) expect(spans.map(serviceOf)).toContain(service);
+
+    // one tree: the gateway's HTTP server span is the root, every other span descends from it
+    const [root, ...others] = spans.filter((s) => !s.parentId);
+    expect(others).toEqual([]);
+    expect({
+      service: serviceOf(root),
+      kind: root.kind,
+      method: root.tags?.['http.method'] ?? root.tags?.['http.request.method'],
+    }).toEqual({
+      service: 'gateway',
+      kind: 'SERVER',
+      method: 'POST',
+    });
+    for (const span of spans) expect(ancestryOf(spans, span).at(-1)).toBe(root);
+
+    // each Kafka hop: the consumer's span is a child of the producer's send span, in the service that wrote the message
+    const hops = [
+      ['orders', 'inventory', 'inventory.commands'],
+      ['inventory', 'orders', 'inventory.events'],
+      ['orders', 'payments', 'payments.commands'],
+      ['payments', 'orders', 'payments.events'],
+    ] as const;
+    for (const [producer, consumer, topic] of hops) {
+      const processed = consumerOf(spans, consumer, topic)!;
+      const parent = spans.find((s) => s.id === processed.parentId);
+      expect({ topic, service: parent && serviceOf(parent), kind: parent?.kind, name: parent?.name }).toEqual({
+        topic,
+        service: producer,
+        kind: 'PRODUCER',
+        name: `send ${topic}`,
+      });
+    }
+    // the consumer's database writes are children of its span
+    const reserve = consumerOf(spans, 'inventory', 'inventory.commands')!;
+    const writes = spans.filter(
+      (s) =>
+        serviceOf(s) === 'inventory' && s.tags?.['db.system.name'] === 'postgresql' && ancestryOf(spans, s).includes(reserve),
+    );
+    expect(writes.length).toBeGreaterThan(0);
+  });
+
+  it('marks a failed call with its error code, from the gateway to the service that refused it', async () => {
+    const traceId = randomUUID().replace(/-/g, '');
+    const traceparent = `00-${traceId}-${randomUUID().replace(/-/g, '').slice(0, 16)}-01`;
+    const res = await client.call('GET', `/v1/products/${randomUUID()}`, undefined, undefined, { traceparent });
+    expect({ status: res.status, code: ((await res.json()) as Problem).code }).toEqual({
+      status: 404,
+      code: 'CATALOG.PRODUCT_NOT_FOUND',
+    });
+    const spans = await traceWhen(zipkin.url, traceId, (found) => found.some((s) => serviceOf(s) === 'catalog'));
+    const tagged = spans
+      .filter((s) => s.tags?.['shopmesh.error.code'] === 'CATALOG.PRODUCT_NOT_FOUND')
+      .map((s) => `${serviceOf(s)} ${s.kind}`)
+      .sort();
+    expect(tagged).toEqual(['catalog SERVER', 'gateway CLIENT', 'gateway SERVER']);
+    const server = spans.find((s) => serviceOf(s) === 'catalog' && s.kind === 'SERVER')!;
+    expect(server.tags).toMatchObject({ error: expect.any(String), 'rpc.system': 'nestjs-tcp' });
   });
 
   it('streams a running order live: events arrive as the saga moves, the stream ends at CONFIRMED', async () => {

@@ -58,8 +58,15 @@ export function buildAsyncApiDocument(): Json {
           properties: {
             'x-correlation-id': { type: 'string' },
             'x-message-type': { const: `${m.type}.v${m.version}` },
-            traceparent: { type: 'string', description: 'W3C trace context, when tracing is on.' },
+            traceparent: {
+              type: 'string',
+              pattern: '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+              description:
+                "W3C trace context of the producer's send span (OpenTelemetry messaging conventions): the span that sent this message, a child of the request or message that wrote it to the outbox. Present only when that work was traced (TRACING_EXPORTER is not none); a consumer's process span is its child.",
+            },
+            tracestate: { type: 'string', description: 'W3C trace state, when the trace carries one.' },
           },
+          required: ['x-correlation-id', 'x-message-type'],
         },
         payload: envelopeSchema(m),
         bindings: { kafka: { key: { type: 'string', description: `The ${m.key}.` } } },

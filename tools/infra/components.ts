@@ -12,6 +12,14 @@ import {
 } from './local-prometheus';
 import { postgresAnswers } from './postgres';
 import { commandExists } from './processes';
+import {
+  localZipkinFailure,
+  localZipkinMissing,
+  localZipkinPid,
+  startLocalZipkin,
+  stopLocalZipkin,
+  zipkinAnswers,
+} from './zipkin/local-zipkin';
 import { redisAnswers } from './redis';
 
 /** What the launcher needs to know and do about one infrastructure component. */
@@ -24,6 +32,8 @@ export interface ComponentDriver {
   host: string;
   /** The variables that point the launcher at a server. */
   settings: string;
+  /** False when nothing uses it (Zipkin with tracing off): `infraUp` leaves it alone. */
+  enabled: boolean;
   /** How long `infraUp` waits for it to be ready by default (ms). */
   readyTimeoutMs: number;
   /** True if it answers a real request (select 1, PING, describeCluster). */
@@ -49,10 +59,11 @@ export function withoutPassword(url: string): string {
 
 /** The drivers of every component for a configuration. */
 export function componentDrivers(config: InfraConfig): Record<Component, ComponentDriver> {
-  const { postgres, redis, kafka, prometheus } = config;
+  const { postgres, redis, kafka, prometheus, zipkin } = config;
   return {
     postgres: {
       label: 'Postgres',
+      enabled: true,
       where: `${postgres.host}:${postgres.port}`,
       host: postgres.host,
       settings: 'POSTGRES_HOST/POSTGRES_PORT',
@@ -69,6 +80,7 @@ export function componentDrivers(config: InfraConfig): Record<Component, Compone
     },
     redis: {
       label: 'Redis',
+      enabled: true,
       where: withoutPassword(redis.url),
       host: redis.host,
       settings: 'REDIS_URL',
@@ -85,6 +97,7 @@ export function componentDrivers(config: InfraConfig): Record<Component, Compone
     },
     kafka: {
       label: 'Kafka',
+      enabled: true,
       where: kafka.brokers.join(','),
       host: kafka.host,
       settings: 'KAFKA_BROKERS',
@@ -98,6 +111,7 @@ export function componentDrivers(config: InfraConfig): Record<Component, Compone
     },
     prometheus: {
       label: 'Prometheus',
+      enabled: true,
       where: prometheus.url,
       host: prometheus.host,
       settings: 'PROMETHEUS_URL',
@@ -111,6 +125,20 @@ export function componentDrivers(config: InfraConfig): Record<Component, Compone
       localPid: () => localPrometheusPid(config),
       localFailure: () => localPrometheusFailure(config),
       stopLocal: () => stopLocalPrometheus(config),
+    },
+    zipkin: {
+      label: 'Zipkin',
+      enabled: zipkin.enabled,
+      where: zipkin.url,
+      host: zipkin.host,
+      settings: 'ZIPKIN_URL (or TRACING_EXPORTER=none)',
+      readyTimeoutMs: 120_000,
+      answers: () => zipkinAnswers(zipkin.url),
+      localMissing: () => localZipkinMissing(config),
+      startLocal: (log) => startLocalZipkin(config, log),
+      localPid: () => localZipkinPid(config),
+      localFailure: () => localZipkinFailure(config),
+      stopLocal: () => stopLocalZipkin(config),
     },
   };
 }

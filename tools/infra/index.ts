@@ -37,7 +37,7 @@ export interface InfraUpOptions {
 }
 
 /** How a component came to be available. */
-export type ComponentSource = 'already running' | 'docker compose' | 'local';
+export type ComponentSource = 'already running' | 'docker compose' | 'local' | 'not used';
 
 export interface ComponentReport {
   source: ComponentSource;
@@ -58,13 +58,14 @@ export interface InfraUpResult {
 }
 
 /**
- * Brings PostgreSQL, Redis and Kafka up, idempotently, and returns once each is really ready.
+ * Brings PostgreSQL, Redis, Kafka and (when the apps export traces to it) Zipkin up, idempotently, and returns once each is really ready.
  *
  * For each component, in that order: if it already answers at the configured address it is used;
  * else, if a Docker engine answers, `docker compose -f docker/docker-compose.yml up -d <service>`;
  * else a local server is started: Kafka 3.9 in KRaft mode from Maven Central jars (cached in
- * `.cache/kafka`, data in `.data/kafka`), a private `redis-server`, or a private PostgreSQL cluster
- * from the machine's binaries (data in `.data/`). Local servers are detached and outlive the caller.
+ * `.cache/kafka`, data in `.data/kafka`), a private `redis-server`, a private PostgreSQL cluster
+ * from the machine's binaries (data in `.data/`), or Zipkin from its Maven Central jar (cached in
+ * `.cache/zipkin`, in-memory storage). Local servers are detached and outlive the caller.
  *
  * Then it waits for readiness (Postgres `select 1`, Redis PING, Kafka `describeCluster`), creates
  * the missing databases (INFRA_DATABASES, else the services' databases, plus `extraDatabases`),
@@ -86,6 +87,10 @@ export async function infraUp(options: InfraUpOptions = {}): Promise<InfraUpResu
   for (const component of COMPONENTS) {
     const driver = drivers[component];
     const at = driver.where;
+    if (!driver.enabled) {
+      components[component] = { source: 'not used', at };
+      continue;
+    }
     if (await driver.answers()) {
       log(`${component}: already running at ${at}`);
       const pid = driver.localPid();
@@ -124,6 +129,7 @@ export async function infraUp(options: InfraUpOptions = {}): Promise<InfraUpResu
   await ready('redis');
   const { brokers, partitions } = config.kafka;
   const createdTopics = await prepareKafka(brokers, ALL_KAFKA_TOPICS, partitions, timeoutOf('kafka'), failIfOf('kafka'));
+  if (drivers.zipkin.enabled) await ready('zipkin');
 
   for (const component of options.observability ? OBSERVABILITY_COMPONENTS : []) {
     const driver = drivers[component];
@@ -160,6 +166,7 @@ function summaryOf(result: InfraUpResult, databases: string[]): string[] {
     `  postgres  ${components.postgres.at.padEnd(24)} ${how('postgres')} ${databases.length} databases (${created(createdDatabases)})`,
     `  redis     ${components.redis.at.padEnd(24)} ${how('redis')}`,
     `  kafka     ${components.kafka.at.padEnd(24)} ${how('kafka')} ${ALL_KAFKA_TOPICS.length} topics, ${result.config.kafka.partitions} partitions (${created(createdTopics)})`,
+    `  zipkin    ${components.zipkin.at.padEnd(24)} ${how('zipkin')}${components.zipkin.source === 'not used' ? ' (TRACING_EXPORTER is not zipkin)' : ` UI ${components.zipkin.at}/zipkin/`}`,
     ...OBSERVABILITY_COMPONENTS.flatMap((c) =>
       components[c] ? [`  ${c.padEnd(9)} ${components[c].at.padEnd(24)} ${how(c)}`] : [],
     ),

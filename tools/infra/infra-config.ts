@@ -9,7 +9,7 @@ import { SERVICE_NAMES, defaultDatabaseOf, envNamesOf, uses } from '../../libs/c
 export const REPO_ROOT = resolve(__dirname, '../..');
 
 /** The infrastructure components the launcher manages, in start order. */
-export const COMPONENTS = ['postgres', 'redis', 'kafka'] as const;
+export const COMPONENTS = ['postgres', 'redis', 'kafka', 'zipkin'] as const;
 /** What `npm run up` starts besides (`infraUp({ observability: true })`); tests start their own. */
 export const OBSERVABILITY_COMPONENTS = ['prometheus'] as const;
 export const ALL_COMPONENTS = [...COMPONENTS, ...OBSERVABILITY_COMPONENTS] as const;
@@ -48,11 +48,21 @@ export interface PrometheusConfig {
   port: number;
 }
 
+export interface ZipkinConfig {
+  /** Where apps post spans and the UI is (`ZIPKIN_URL`, base without `/api/v2`). */
+  url: string;
+  host: string;
+  port: number;
+  /** False when the apps do not export to Zipkin (`TRACING_EXPORTER` is not `zipkin`): nothing is started. */
+  enabled: boolean;
+}
+
 export interface InfraConfig {
   postgres: PostgresConfig;
   redis: RedisConfig;
   kafka: KafkaConfig;
   prometheus: PrometheusConfig;
+  zipkin: ZipkinConfig;
   /** Databases `infraUp` creates when missing: INFRA_DATABASES (comma separated), else the services' own. */
   databases: string[];
   /** Downloaded artifacts (git-ignored): `.cache`. */
@@ -83,6 +93,8 @@ export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConf
   const databases = list(get('INFRA_DATABASES', ''));
   const prometheusUrl = get('PROMETHEUS_URL', 'http://127.0.0.1:9090').replace(/\/$/, '');
   const prometheus = parseUrl('PROMETHEUS_URL', prometheusUrl);
+  const zipkinUrl = get('ZIPKIN_URL', 'http://127.0.0.1:9411').replace(/\/+$/, '');
+  const zipkin = parseUrl('ZIPKIN_URL', zipkinUrl);
 
   return {
     postgres: {
@@ -107,6 +119,12 @@ export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConf
       url: prometheusUrl,
       host: prometheus.hostname,
       port: positiveInt('PROMETHEUS_URL port', prometheus.port || '9090'),
+    },
+    zipkin: {
+      url: zipkinUrl,
+      host: zipkin.hostname,
+      port: positiveInt('ZIPKIN_URL port', zipkin.port || (zipkin.protocol === 'https:' ? '443' : '80')),
+      enabled: get('TRACING_EXPORTER', 'none') === 'zipkin',
     },
     databases: databases.length > 0 ? databases : serviceDatabases(get),
     cacheDir: resolve(REPO_ROOT, '.cache'),

@@ -167,6 +167,10 @@ async function up(args: readonly string[]): Promise<void> {
   say(`\nShopMesh is up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`  API          http://localhost:${gatewayPort}/v1/products`);
   say(`  API docs     http://localhost:${gatewayPort}/docs  (OpenAPI: /docs-json)`);
+  const { zipkin } = infra.config;
+  say(
+    `  traces       ${zipkin.enabled ? `${zipkin.url}/zipkin/  (Zipkin; an order's: /zipkin/traces/<its traceId>)` : 'off (TRACING_EXPORTER=none)'}`,
+  );
   for (const s of runningInstances()) {
     say(`  ${s.id.padEnd(12)} http://localhost:${s.httpPort}/health/ready  /health/live  /metrics   log: .run/logs/${s.id}.log`);
   }

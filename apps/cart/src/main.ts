@@ -1,3 +1,4 @@
+import './tracing';
 import { runService } from '@shopmesh/bootstrap';
 import { loadCartConfig } from './cart.config';
 import { CartModule } from './cart.module';

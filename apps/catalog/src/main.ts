@@ -1,3 +1,4 @@
+import './tracing';
 import { runService } from '@shopmesh/bootstrap';
 import { loadCatalogConfig } from './catalog.config';
 import { CatalogModule } from './catalog.module';

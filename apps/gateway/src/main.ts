@@ -1,3 +1,4 @@
+import './tracing';
 import { runService } from '@shopmesh/bootstrap';
 import { configureEdge } from './edge/configure-edge';
 import { edgeOptionsOf } from './edge/edge.env';

@@ -1,3 +1,4 @@
+import './tracing';
 import { runService } from '@shopmesh/bootstrap';
 import { loadIdentityConfig } from './identity.config';
 import { IdentityModule } from './identity.module';

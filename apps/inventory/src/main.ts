@@ -1,3 +1,4 @@
+import './tracing';
 import { runService } from '@shopmesh/bootstrap';
 import { loadInventoryConfig } from './inventory.config';
 import { InventoryModule } from './inventory.module';

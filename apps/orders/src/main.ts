@@ -1,3 +1,4 @@
+import './tracing';
 import { runService } from '@shopmesh/bootstrap';
 import { loadOrdersConfig } from './orders.config';
 import { OrdersModule } from './orders.module';

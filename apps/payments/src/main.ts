@@ -1,3 +1,4 @@
+import './tracing';
 import { runService } from '@shopmesh/bootstrap';
 import { testOnlyEnv } from '@shopmesh/config';
 import { TEST_HOOK_VARIABLES, testHooksOf } from './faults/test-hooks';

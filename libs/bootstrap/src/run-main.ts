@@ -1,5 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { ConfigError, loadDotEnv, type ServiceConfig } from '@shopmesh/config';
+import { stopTracing } from '@shopmesh/tracing';
 import { startService } from './start-app';
 
 /** The longest a shutdown may take: a process still running this long after SIGTERM exits 1. */
@@ -24,6 +25,7 @@ export function runMain(start: () => Promise<Closable>): void {
       }, HARD_EXIT_MS).unref();
       started
         .then((app) => app.close())
+        .then(() => stopTracing())
         .then(
           () => process.exit(0),
           (error: unknown) => {

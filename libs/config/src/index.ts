@@ -22,3 +22,4 @@ export {
 } from './service-config';
 export { edgeEnv, type EdgeConfig } from './edge-env';
 export { testOnlyEnv } from './test-only-env';
+export { tracingEnv, loadTracingConfig, DEFAULT_ZIPKIN_URL, type TracingConfig } from './tracing-env';

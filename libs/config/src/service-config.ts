@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { commonEnv, env, kafkaEnv, messagingEnv, postgresEnv, redisEnv, rpcEnv, rpcTlsEnv } from './env';
 import { loadConfig, type ConfigOf } from './load-config';
 import { loadRpcTls, type RpcTls } from './rpc-tls';
+import { tracingEnv } from './tracing-env';
 import { envNamesOf, SERVICES, uses, type AppEnvOf, type ServiceDeclaration, type ServiceName } from './services';
 
 /** How a caller reaches one service it calls (see `RpcClientModule`). */
@@ -63,6 +64,7 @@ export function serviceEnvShape(name: ServiceName): z.ZodRawShape {
   const needsRpc = decl.tcpPort !== undefined || decl.calls.length > 0;
   const shape: Record<string, z.ZodType> = {
     ...commonEnv,
+    ...tracingEnv,
     HEALTH_CHECK_TIMEOUT_MS: env.millis(100, 10_000),
     [names.httpHost]: env.string('a host or IP address to listen on'),
     [names.httpPort]: env.port(),

@@ -10,15 +10,20 @@ export type Actor = z.infer<typeof ActorSchema>;
 
 /**
  * Metadata that travels with every RPC request beside the payload:
- * `{ meta: { correlationId, deadlineAt, actor? }, payload }`. Services take the user they act for
- * from `actor` (set by the gateway from a verified token), never from a payload field.
+ * `{ meta: { correlationId, deadlineAt, actor?, traceparent?, tracestate? }, payload }`. Services take
+ * the user they act for from `actor` (set by the gateway from a verified token), never from a payload field.
  */
 export interface RpcMessageMeta {
   correlationId: string;
   /** Epoch milliseconds after which the caller no longer waits. */
   deadlineAt: number;
   actor?: Actor;
+  /** W3C trace context of the caller's span (when the caller is traced): the server's span is its child. */
+  traceparent?: string;
+  tracestate?: string;
 }
+
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 export interface RpcMessage<P = unknown> {
   meta: RpcMessageMeta;
@@ -27,11 +32,18 @@ export interface RpcMessage<P = unknown> {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
-/** The metadata of a message, if it carries well-typed metadata (a malformed actor is dropped). */
+/** The metadata of a message, if it carries well-typed metadata (a malformed actor or trace context is dropped). */
 export function metaOfMessage(data: unknown): RpcMessageMeta | undefined {
   if (!isRecord(data) || !isRecord(data.meta)) return undefined;
-  const { correlationId, deadlineAt, actor } = data.meta;
+  const { correlationId, deadlineAt, actor, traceparent, tracestate } = data.meta;
   if (typeof correlationId !== 'string' || typeof deadlineAt !== 'number') return undefined;
   const parsedActor = actor === undefined ? undefined : ActorSchema.safeParse(actor);
-  return { correlationId, deadlineAt, ...(parsedActor?.success ? { actor: parsedActor.data } : {}) };
+  const traced = typeof traceparent === 'string' && TRACEPARENT.test(traceparent);
+  return {
+    correlationId,
+    deadlineAt,
+    ...(parsedActor?.success ? { actor: parsedActor.data } : {}),
+    ...(traced ? { traceparent } : {}),
+    ...(traced && typeof tracestate === 'string' && tracestate.length <= 512 ? { tracestate } : {}),
+  };
 }

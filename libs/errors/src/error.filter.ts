@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { ErrorCode } from '@shopmesh/contracts';
 import { CORRELATION_HEADER, CorrelationContext } from '@shopmesh/logging';
+import { recordHttpErrorCode } from '@shopmesh/tracing';
 import type { Request, Response } from 'express';
 import { throwError, type Observable } from 'rxjs';
 import { AppError } from './app-error';
@@ -31,6 +32,7 @@ export class ErrorFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const correlationId = CorrelationContext.acceptOrCreate(req.headers[CORRELATION_HEADER]);
+    recordHttpErrorCode(error.code, error.status);
     if (res.headersSent) return void res.end();
     res
       .status(error.status)

@@ -2,6 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { metaOfMessage } from '@shopmesh/contracts';
+import { traceLogFields } from '@shopmesh/tracing';
 import { CorrelationContext } from './correlation-context';
 import { requestLogMiddleware } from './request-log.middleware';
 
@@ -21,12 +22,14 @@ const isExpected = (error: unknown): boolean => {
 
 /**
  * The correlation id of the work in progress (an HTTP request, an RPC message served, a Kafka
- * message consumed) on every line logged while doing it, without a child logger per request.
+ * message consumed) on every line logged while doing it, without a child logger per request; and,
+ * when it is traced, the `traceId` and `spanId` of the active span.
  * A fresh object each time: pino merges the line's own fields into it.
  */
 export const correlationIdMixin = (): Record<string, string> => {
   const correlationId = CorrelationContext.currentId();
-  return correlationId === undefined ? {} : { correlationId };
+  const trace = traceLogFields();
+  return correlationId === undefined ? { ...trace } : { correlationId, ...trace };
 };
 
 /**

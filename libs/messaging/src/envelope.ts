@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { CorrelationContext } from '@shopmesh/logging';
 import { z } from 'zod';
 
@@ -46,17 +46,10 @@ export function createEnvelope<P>(message: NewMessage<P>, now = new Date()): Env
 }
 
 /**
- * A W3C `traceparent` for a message: the trace id is the correlation id when that is a UUID
- * (otherwise derived from it), so one request's messages share a trace; the span id is new.
+ * Kafka headers of a message besides its envelope. `traceparent` (W3C trace context, with
+ * `tracestate` if any) only when the message was written in a traced request or message: the relay
+ * then replaces it with the context of its send span, which the consumer's span continues.
  */
-export function traceparentOf(correlationId: string): string {
-  const hex = correlationId.replace(/-/g, '').toLowerCase();
-  const traceId =
-    /^[0-9a-f]{32}$/.test(hex) && !/^0+$/.test(hex) ? hex : createHash('sha256').update(correlationId).digest('hex').slice(0, 32);
-  return `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
-}
-
-/** Kafka headers every message carries besides its envelope. */
 export const MessageHeaders = {
   correlationId: 'x-correlation-id',
   messageType: 'x-message-type',

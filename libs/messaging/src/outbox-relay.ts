@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message, Producer } from 'kafkajs';
+import { sendTracedMessages, type OutgoingMessage } from '@shopmesh/tracing';
 import type { DataSource, EntityManager } from 'typeorm';
 import { backoffDelay } from './backoff';
 import type { OutboxMetrics } from './outbox-metrics';
@@ -220,13 +221,18 @@ export class OutboxRelay {
 
   private async send(rows: OutboxRow[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
+    const outgoing: OutgoingMessage[] = [];
     for (const row of rows) {
       const messages = byTopic.get(row.topic) ?? [];
-      messages.push({ key: row.message_key, value: JSON.stringify(row.envelope), headers: row.headers });
+      const headers = { ...row.headers };
+      messages.push({ key: row.message_key, value: JSON.stringify(row.envelope), headers });
+      outgoing.push({ topic: row.topic, key: row.message_key, headers });
       byTopic.set(row.topic, messages);
     }
     const stop = this.metrics?.publishDuration.startTimer();
-    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    // each message in a span of the trace it was written in (see sendTracedMessages)
+    await sendTracedMessages(outgoing, () => this.producer.sendBatch({ acks: -1, topicMessages }));
     stop?.();
     this.metrics?.published.inc(rows.length);
   }

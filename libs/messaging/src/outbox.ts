@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { createEnvelope, MessageHeaders, traceparentOf, type Envelope, type NewMessage } from './envelope';
+import { traceHeaders } from '@shopmesh/tracing';
+import { createEnvelope, MessageHeaders, type Envelope, type NewMessage } from './envelope';
 
 /** Number of ordering lanes of the outbox; a key always maps to the same lane. */
 export const OUTBOX_LANES = 16;
@@ -29,12 +30,14 @@ export class Outbox {
     if (messages.length === 0) return [];
     const envelopes = messages.map((m) => createEnvelope(m));
     const values: unknown[] = [];
+    // the trace of the request (or message) that writes them: the relay's send continues it
+    const trace = traceHeaders();
     const rows = messages.map((message, i) => {
       const envelope = envelopes[i] as Envelope;
       const headers = {
         [MessageHeaders.correlationId]: envelope.correlationId,
         [MessageHeaders.messageType]: `${envelope.type}.v${envelope.version}`,
-        [MessageHeaders.traceparent]: traceparentOf(envelope.correlationId),
+        ...trace,
       };
       values.push(
         envelope.id,

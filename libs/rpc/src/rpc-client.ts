@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { AppError } from '@shopmesh/errors';
 import type { Actor, RpcDefinition, RpcMessage, RpcRequestOf, RpcResponseOf } from '@shopmesh/contracts';
 import { CorrelationContext } from '@shopmesh/logging';
+import { traceRpcCall } from '@shopmesh/tracing';
 import type { Metrics, RpcOutcome } from '@shopmesh/metrics';
 import { TimeoutError, firstValueFrom, timeout } from 'rxjs';
 import { createBalancer, type Balancer, type BalancingStrategy, type Candidate } from './balancing/balancer';
@@ -123,7 +124,19 @@ export class RpcClient {
     const timeoutMs = call.timeoutMs ?? this.options.timeoutMs;
     const deadlineAt = Date.now() + timeoutMs;
     const correlationId = CorrelationContext.currentId() ?? randomUUID();
-    const message: RpcMessage = { meta: { correlationId, deadlineAt, ...(call.actor ? { actor: call.actor } : {}) }, payload };
+    return traceRpcCall(this.target, pattern, (trace) => {
+      const meta = { correlationId, deadlineAt, ...(call.actor ? { actor: call.actor } : {}), ...trace };
+      return this.sendWithRetries(pattern, { meta, payload }, call, deadlineAt, timeoutMs);
+    });
+  }
+
+  private async sendWithRetries(
+    pattern: string,
+    message: RpcMessage,
+    call: RpcCallOptions,
+    deadlineAt: number,
+    timeoutMs: number,
+  ): Promise<unknown> {
     const attempts = 1 + (call.idempotent ? (this.options.retries ?? 2) : 0);
     const tried = new Set<string>();
     let lastFailure: Failure = 'refused';

@@ -29,6 +29,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     SHUTDOWN_DRAIN_MS: '300',
+    // a suite that checks traces starts its own Zipkin and turns tracing on
+    TRACING_EXPORTER: 'none',
     ...rateLimits,
     ...overrides,
   };

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { OrderPlaced, type Address, type Money, type OrderAccepted, type OrderLine } from '@shopmesh/contracts';
 import { CorrelationContext } from '@shopmesh/logging';
 import { Outbox, consumerTransactionOf, messageOf } from '@shopmesh/messaging';
+import { currentTraceId } from '@shopmesh/tracing';
 import { DataSource } from 'typeorm';
 import type { SagaSettings } from '../checkout-saga/saga';
 import { commandMessage } from '../checkout-saga/saga-messages';
@@ -43,6 +44,7 @@ export class AcceptOrderService {
     const orderId = randomUUID();
     const now = this.clock();
     const correlationId = CorrelationContext.currentId() ?? randomUUID();
+    const traceId = currentTraceId();
     const items = order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
     const started = startSaga(
       { orderId, userId: order.userId, total: order.total, items, paymentToken: order.paymentToken },
@@ -55,8 +57,8 @@ export class AcceptOrderService {
         const tx = consumerTransactionOf(manager, this.outbox);
         await tx.query(
           `INSERT INTO orders (id, user_id, status, step, total_amount, currency, shipping_address, payment_token, deadline_at,
-             correlation_id, created_at, updated_at)
-           VALUES ($1, $2, 'PENDING', 'PENDING', $3, $4, $5::jsonb, $6, $7, $8, $9, $9)`,
+             correlation_id, trace_id, created_at, updated_at)
+           VALUES ($1, $2, 'PENDING', 'PENDING', $3, $4, $5::jsonb, $6, $7, $8, $10, $9, $9)`,
           [
             orderId,
             order.userId,
@@ -67,6 +69,7 @@ export class AcceptOrderService {
             started.saga.deadlineAt,
             correlationId,
             now,
+            traceId ?? null,
           ],
         );
         await insertLines(tx, orderId, order.lines);

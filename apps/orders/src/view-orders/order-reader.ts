@@ -11,6 +11,7 @@ interface OrderRow {
   currency: string;
   shipping_address: Address;
   awaiting: string[];
+  trace_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -33,7 +34,7 @@ interface HistoryRow {
 }
 
 export const ORDER_COLUMNS = `id, user_id, status, step, cancellation_reason, total_amount, currency, shipping_address, awaiting,
-  created_at, updated_at`;
+  trace_id, created_at, updated_at`;
 
 export type { OrderRow };
 
@@ -68,6 +69,7 @@ export async function ordersOf(sql: SqlRunner, rows: readonly OrderRow[]): Promi
     shippingAddress: row.shipping_address,
     statusHistory: history.filter((h) => h.order_id === row.id).map(historyEntryOf),
     ...(row.cancellation_reason ? { cancellationReason: row.cancellation_reason } : {}),
+    ...(row.trace_id ? { traceId: row.trace_id } : {}),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   }));

@@ -116,6 +116,11 @@ export const OrderSchema = z.object({
   shippingAddress: AddressSchema,
   statusHistory: z.array(OrderHistoryEntrySchema),
   cancellationReason: z.enum(CANCELLATION_REASONS).optional(),
+  /** The trace of the request that placed the order (W3C trace id), when it was traced: `<trace UI>/traces/<traceId>`. */
+  traceId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -1,0 +1,14 @@
+export { startTracing, stopTracing } from './start-tracing';
+export { traceService } from './service-tracing';
+export {
+  RPC_SYSTEM,
+  contextOfCarrier,
+  serveRpc,
+  traceCarrierOf,
+  traceRpcCall,
+  type ServedRpc,
+  type TraceCarrier,
+} from './rpc-tracing';
+export { sendTracedMessages, traceHeaders, type OutgoingMessage } from './message-tracing';
+export { ERROR_CODE_ATTRIBUTE, errorCodeOf, recordHttpErrorCode, recordSpanFailure } from './span-errors';
+export { currentTraceId, traceLogFields } from './trace-ids';

@@ -1,0 +1,76 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { TracingConfig } from '@shopmesh/config';
+
+/** Probes and scrapes: not worth a trace each (they come every few seconds). */
+const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+
+let provider: TracerProvider | undefined;
+
+/**
+ * Starts OpenTelemetry for this process: W3C trace context, spans of HTTP (server and client),
+ * pg, ioredis and kafkajs, sampled parent-based with `sampleRatio` for new traces,
+ * and exported in batches to Zipkin. Instrumentations patch modules as they are loaded, so this must
+ * run before Nest, pg, ioredis or kafkajs are required: each app's `main.ts` imports its
+ * `tracing.ts` first. With exporter `none` nothing is installed and the OpenTelemetry API is a no-op.
+ *
+ * Export never slows the app down: spans queue in memory (at most 2048; beyond, new ones are
+ * dropped) and a background batch posts them; an unreachable Zipkin costs failed posts, nothing else.
+ */
+export function startTracing(service: string, config: TracingConfig): void {
+  if (config.exporter === 'none' || provider) return;
+  const exporter = new ZipkinExporter({ url: `${config.zipkinUrl}/api/v2/spans`, serviceName: service });
+  provider = new TracerProvider({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
+    spanProcessors: [
+      new BatchSpanProcessor({
+        exporter,
+        maxQueueSize: 2048,
+        maxExportBatchSize: 512,
+        scheduledDelayMillis: 1000,
+        exportTimeoutMillis: 5000,
+      }),
+    ],
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.test(req.url ?? ''),
+        requireParentforOutgoingSpans: true,
+      }),
+      new PgInstrumentation({ requireParentSpan: true }),
+      new IORedisInstrumentation({ requireParentSpan: true }),
+      new KafkaJsInstrumentation(),
+    ],
+  });
+}
+
+/** Exports the spans still queued and stops tracing (at shutdown); waits at most `timeoutMs`. */
+export async function stopTracing(timeoutMs = 2000): Promise<void> {
+  const current = provider;
+  provider = undefined;
+  if (!current) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    current.shutdown().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+}
