@@ -18,6 +18,11 @@ export interface ServiceDeclaration {
   readonly uses: readonly Dependency[];
   /** Services it calls over RPC (each one a client, a discovery setting and a readiness check). */
   readonly calls: readonly string[];
+  /**
+   * Services it calls only to operate them (the gateway's ops console): a client and a discovery
+   * setting like `calls`, but no readiness check and no start-order dependency.
+   */
+  readonly observes?: readonly string[];
   /** Has demo data (`dist/apps/<name>/src/seed/seed.js`), loaded by `npm run up`. */
   readonly seed?: boolean;
   /** The app's own variables (the chassis' ones derive from the fields above). */
@@ -112,6 +117,7 @@ export const SERVICES = {
     httpPort: 3000,
     uses: ['redis'],
     calls: ['identity', 'catalog', 'cart', 'inventory', 'orders'],
+    observes: ['payments'],
     env: {
       ...accessTokenEnv,
       ...edgeEnv,

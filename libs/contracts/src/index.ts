@@ -6,13 +6,14 @@ export { defineMessage, type MessageDefinition, type PayloadOf } from './message
 export { MESSAGE_CATALOGUE } from './message-catalogue';
 export { defineRpc, type RpcDefinition, type RpcRequestOf, type RpcParsedRequestOf, type RpcResponseOf } from './rpc-definition';
 export { ActorSchema, ROLES, metaOfMessage, type Actor, type Role, type RpcMessage, type RpcMessageMeta } from './rpc-envelope';
-export { OpsRpc } from './ops/rpc';
+export * from './ops/rpc';
 export * from './catalog/rpc';
 export * from './catalog/events';
 export * from './cart/rpc';
 export * from './identity/events';
 export * from './orders/events';
 export * from './orders/rpc';
+export * from './orders/admin-rpc';
 export * from './inventory/events';
 export * from './inventory/rpc';
 export * from './payments/events';

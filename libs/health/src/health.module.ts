@@ -6,6 +6,7 @@ import { HEALTH_OPTIONS } from './health.tokens';
 import { KafkaHealthIndicator } from './kafka.health';
 import { ReadinessChecks } from './readiness-checks';
 import { ReadinessRegistry } from './readiness-registry';
+import { ReadinessReport } from './readiness-report';
 import { RedisHealthIndicator } from './redis.health';
 import { ShutdownState } from './shutdown-state';
 
@@ -21,6 +22,7 @@ export class HealthModule {
       ShutdownState,
       ReadinessRegistry,
       ReadinessChecks,
+      ReadinessReport,
     ];
     const { redis, kafkaBrokers } = options;
     if (redis) {
@@ -43,7 +45,7 @@ export class HealthModule {
       imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController],
       providers,
-      exports: [ShutdownState, ReadinessRegistry],
+      exports: [ShutdownState, ReadinessRegistry, ReadinessReport],
     };
   }
 }

@@ -14,6 +14,7 @@ export {
 } from './idempotent-consumer';
 export { consumerTransactionOf, type ConsumerTransaction } from './consumer-transaction';
 export { ConsumerMetrics } from './consumer-metrics';
+export { readConsumerLag, type ConsumerLag } from './consumer-lag';
 export { NonRetriableError } from './errors';
 export { DlqHeaders, deadLetterTopicOf, listDeadLetters, redriveDeadLetters, type DeadLetter } from './dead-letters';
 export { backoffDelay } from './backoff';

@@ -39,12 +39,14 @@ export class RpcClientRegistry implements OnModuleInit, OnApplicationShutdown, R
   constructor(
     readonly clients: readonly RpcClient[],
     readiness?: ReadinessRegistry,
+    /** Targets the app only operates (`observes`): no readiness check. */
+    private readonly unchecked: ReadonlySet<string> = new Set(),
   ) {
     readiness?.add(this);
   }
 
   readinessChecks(indicator: HealthIndicatorService, timeoutMs: number) {
-    return this.clients.map(
+    return this.clients.filter((client) => !this.unchecked.has(client.target)).map(
       (client) => () =>
         indicator
           .check(client.target)
@@ -93,7 +95,11 @@ export class RpcClientModule {
           provide: RpcClientRegistry,
           inject: [{ token: ReadinessRegistry, optional: true }, ...providers.map((p) => p.provide)],
           useFactory: (readiness: ReadinessRegistry | undefined, ...clients: RpcClient[]) =>
-            new RpcClientRegistry(clients, readiness),
+            new RpcClientRegistry(
+              clients,
+              readiness,
+              new Set(targets.filter((t) => t.readiness === false).map((t) => t.name)),
+            ),
         },
       ],
       exports: [...providers.map((p) => p.provide), RpcClientRegistry],
