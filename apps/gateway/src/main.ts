@@ -4,6 +4,7 @@ import { edgeOptionsOf } from './edge/edge.env';
 import { loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { setupOpenApi } from './openapi/setup-openapi';
+import { serveConsole } from './ops/serve-console';
 
 runService(
   () => loadGatewayConfig(),
@@ -11,5 +12,6 @@ runService(
   (app, config) => {
     configureEdge(app, edgeOptionsOf(config.app, config.redisUrl ?? ''));
     setupOpenApi(app);
+    serveConsole(app);
   },
 );

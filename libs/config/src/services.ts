@@ -122,6 +122,7 @@ export const SERVICES = {
       ...accessTokenEnv,
       ...edgeEnv,
       SESSION_CHECK_CACHE_MS: env.int(0, 60_000, 'milliseconds a verified session is trusted before identity is asked again'),
+      TRACE_UI_URL: env.url(['http', 'https']),
     },
   },
 } as const satisfies Record<string, ServiceDeclaration>;

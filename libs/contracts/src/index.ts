@@ -21,3 +21,4 @@ export * from './payments/rpc';
 export { noNul } from './text';
 export * from './identity/schemas';
 export * from './identity/rpc';
+export * from './ops/console';

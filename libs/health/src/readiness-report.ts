@@ -20,7 +20,8 @@ export class ReadinessReport {
   ) {}
 
   async read(): Promise<{ ready: boolean; checks: DependencyReport[] }> {
-    if (this.shutdown.isDraining) return { ready: false, checks: [{ name: 'shutdown', status: 'down', detail: { message: 'draining' } }] };
+    if (this.shutdown.isDraining)
+      return { ready: false, checks: [{ name: 'shutdown', status: 'down', detail: { message: 'draining' } }] };
     let result: HealthCheckResult;
     try {
       result = await this.health.check(this.checks.all);

@@ -46,13 +46,15 @@ export class RpcClientRegistry implements OnModuleInit, OnApplicationShutdown, R
   }
 
   readinessChecks(indicator: HealthIndicatorService, timeoutMs: number) {
-    return this.clients.filter((client) => !this.unchecked.has(client.target)).map(
-      (client) => () =>
-        indicator
-          .check(client.target)
-          .attempt(() => client.ping(timeoutMs))
-          .withTimeout(timeoutMs + 250),
-    );
+    return this.clients
+      .filter((client) => !this.unchecked.has(client.target))
+      .map(
+        (client) => () =>
+          indicator
+            .check(client.target)
+            .attempt(() => client.ping(timeoutMs))
+            .withTimeout(timeoutMs + 250),
+      );
   }
 
   async onModuleInit(): Promise<void> {
@@ -95,11 +97,7 @@ export class RpcClientModule {
           provide: RpcClientRegistry,
           inject: [{ token: ReadinessRegistry, optional: true }, ...providers.map((p) => p.provide)],
           useFactory: (readiness: ReadinessRegistry | undefined, ...clients: RpcClient[]) =>
-            new RpcClientRegistry(
-              clients,
-              readiness,
-              new Set(targets.filter((t) => t.readiness === false).map((t) => t.name)),
-            ),
+            new RpcClientRegistry(clients, readiness, new Set(targets.filter((t) => t.readiness === false).map((t) => t.name))),
         },
       ],
       exports: [...providers.map((p) => p.provide), RpcClientRegistry],

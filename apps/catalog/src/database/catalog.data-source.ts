@@ -9,7 +9,12 @@ import { CreateOpsAudit1765000000000 } from './migrations/1765000000000-create-o
 /** Catalog's own database and its migrations (no entities: `ProductRepository` speaks SQL). */
 export const catalogSchema: DatabaseSchema = {
   entities: [],
-  migrations: [CreateProducts1763840000000, CreateMessagingTables1763900000000, SearchProducts1764000000000, CreateOpsAudit1765000000000],
+  migrations: [
+    CreateProducts1763840000000,
+    CreateMessagingTables1763900000000,
+    SearchProducts1764000000000,
+    CreateOpsAudit1765000000000,
+  ],
 };
 
 /** TypeORM options of catalog's database (scripts: seed, benchmarks). */

@@ -10,5 +10,10 @@ import { CreateOpsAudit1765000000000 } from './migrations/1765000000000-create-o
 /** Identity's own database: its entities and migrations. */
 export const identitySchema: DatabaseSchema = {
   entities: [UserEntity, RefreshTokenFamilyEntity, RefreshTokenEntity],
-  migrations: [CreateUsers1764100000000, CreateRefreshTokens1764100001000, CreateMessagingTables1764100002000, CreateOpsAudit1765000000000],
+  migrations: [
+    CreateUsers1764100000000,
+    CreateRefreshTokens1764100001000,
+    CreateMessagingTables1764100002000,
+    CreateOpsAudit1765000000000,
+  ],
 };

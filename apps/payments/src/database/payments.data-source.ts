@@ -7,5 +7,10 @@ import { CreateOpsAudit1765000000000 } from './migrations/1765000000000-create-o
 /** Payments' own database: its entities and migrations. */
 export const paymentsSchema: DatabaseSchema = {
   entities: [],
-  migrations: [CreateMessagingTables1764400000000, CreateProviderCharges1764500000000, CreatePaymentsAndLedger1764500001000, CreateOpsAudit1765000000000],
+  migrations: [
+    CreateMessagingTables1764400000000,
+    CreateProviderCharges1764500000000,
+    CreatePaymentsAndLedger1764500001000,
+    CreateOpsAudit1765000000000,
+  ],
 };

@@ -2,7 +2,7 @@ import type { AuditEntry } from '@shopmesh/contracts';
 
 /** What the audit SQL runs on: the data source, or the transaction of the action it records. */
 export interface AuditSql {
-  query<T = unknown>(sql: string, parameters?: readonly unknown[]): Promise<T>;
+  query(sql: string, parameters?: readonly unknown[]): Promise<unknown>;
 }
 
 /** One operator action to record: who (from the verified actor and the token's email), what, and how it ended. */
@@ -59,7 +59,7 @@ interface AuditRow {
 
 /** The latest operator actions of this service, newest first. */
 export async function latestAudit(sql: AuditSql, service: string, limit: number): Promise<AuditEntry[]> {
-  const rows = await sql.query<AuditRow[]>(
+  const rows = <AuditRow[]>await sql.query(
     `SELECT id::text AS id, at, actor_id, actor_email, action, target, outcome, detail
        FROM ops_audit ORDER BY at DESC, id DESC LIMIT $1`,
     [limit],

@@ -10,7 +10,12 @@ export const SAGA_STUCK_AFTER_MS_DEFAULT = 60_000;
 export const ListSagasRequestSchema = z
   .object({
     /** In flight longer than this (or past its deadline by more than a few scans) counts as stuck. */
-    stuckAfterMs: z.number().int().min(1000).max(7 * 86_400_000).default(SAGA_STUCK_AFTER_MS_DEFAULT),
+    stuckAfterMs: z
+      .number()
+      .int()
+      .min(1000)
+      .max(7 * 86_400_000)
+      .default(SAGA_STUCK_AFTER_MS_DEFAULT),
     limit: z.number().int().min(1).max(500).default(100),
   })
   .strict();
@@ -69,7 +74,12 @@ export type OrderTimeline = z.infer<typeof OrderTimelineSchema>;
 
 /** Orders' RPCs for operators: each needs an admin actor. */
 export const OrdersAdminRpc = {
-  sagas: defineRpc({ pattern: 'orders.admin.sagas', request: ListSagasRequestSchema, response: SagaListSchema, idempotent: true }),
+  sagas: defineRpc({
+    pattern: 'orders.admin.sagas',
+    request: ListSagasRequestSchema,
+    response: SagaListSchema,
+    idempotent: true,
+  }),
   /** Sends the current step's command again (a compensating saga: its outstanding compensations), with a fresh deadline. */
   retry: defineRpc({
     pattern: 'orders.admin.retry',
