@@ -40,6 +40,7 @@ describe('ops console (real Chromium, real processes, private Kafka)', () => {
       KAFKA_BROKERS: kafka.brokers,
       ORDER_STEP_TIMEOUT_MS: '300000',
       ORDER_COMPENSATION_RETRY_MS: '3000',
+      RPC_TIMEOUT_MS: '5000', // a login hashes with argon2: on a busy machine it takes more than 1.5 s
     });
     client = new CheckoutClient(platform);
     [admin, customer] = await Promise.all([client.admin(), client.customer()]);
