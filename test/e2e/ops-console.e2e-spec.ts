@@ -121,9 +121,15 @@ describe('ops console (real Chromium, real processes, private Kafka)', () => {
       await logIn(page, platform.env.ADMIN_EMAIL ?? '', platform.env.ADMIN_PASSWORD ?? '');
       await page.locator('#console').waitFor({ state: 'visible', timeout: 10_000 });
       // every service is there, each instance ready, dependencies named
-      for (const service of ['catalog', 'cart', 'identity', 'inventory', 'orders', 'payments']) {
-        await page.locator(`tr[data-service="${service}"][data-ready="true"]`).waitFor({ timeout: 15_000 });
-      }
+      const services = ['catalog', 'cart', 'identity', 'inventory', 'orders', 'payments'];
+      await waitUntil(
+        'the page shows every service ready',
+        async () => (await page.locator('#services tr[data-ready="true"]').count()) === services.length,
+        { timeoutMs: 30_000, intervalMs: 500 },
+      ).catch(async (error: Error) => {
+        throw new Error(`${error.message}; the page shows:\n${await page.locator('#services').innerText()}`);
+      });
+      for (const service of services) expect(await page.locator(`tr[data-service="${service}"]`).count()).toBe(1);
       expect(await page.locator('tr[data-service="orders"]').innerText()).toMatch(/postgres: up/);
       await page.fill('#stuck-after', '2');
 

@@ -6,7 +6,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { OPS_OPTIONS, type OpsOptions } from './ops-options';
 
-/** Kafka answers within this, or the status says nothing about lag rather than hold the console. */
+/** Kafka answers within this, or the status gives the last lag it read rather than hold the console. */
 const LAG_DEADLINE_MS = 1500;
 
 /** The status of this instance for the ops console: readiness per dependency, outbox backlog, consumer lag. */
@@ -14,6 +14,8 @@ const LAG_DEADLINE_MS = 1500;
 export class OpsStatusService implements OnApplicationShutdown {
   private readonly logger = new Logger(OpsStatusService.name);
   private admin?: Promise<Admin>;
+  private reading?: Promise<void>;
+  private lastLag: ConsumerLag[] = [];
 
   constructor(
     @Inject(OPS_OPTIONS) private readonly options: OpsOptions,
@@ -52,31 +54,31 @@ export class OpsStatusService implements OnApplicationShutdown {
     return { backlog: row?.backlog ?? 0, oldestAgeSeconds: Math.max(0, Math.round((row?.age ?? 0) * 10) / 10) };
   }
 
+  /**
+   * The lag of this instance's consumer groups. One read at a time: a read slower than the deadline
+   * goes on in the background and the last known lag is answered meanwhile (a slow Kafka shows as
+   * stale lag, not as an instance that does not answer).
+   */
   private async lag(): Promise<ConsumerLag[]> {
     const groups = this.consumers?.groups ?? [];
     if (!this.kafka || groups.length === 0) return [];
-    const read = async (): Promise<ConsumerLag[]> => {
-      const admin = await (this.admin ??= this.connect());
-      const lists = await Promise.all(groups.map((g) => readConsumerLag(admin, g.groupId)));
-      return lists.flat();
-    };
+    this.reading ??= (async () => {
+      try {
+        const admin = await (this.admin ??= this.connect());
+        this.lastLag = (await Promise.all(groups.map((g) => readConsumerLag(admin, g.groupId)))).flat();
+      } catch (error) {
+        const stale = this.admin;
+        this.admin = undefined; // a fresh connection next time
+        void stale?.then((a) => a.disconnect()).catch(() => undefined);
+        this.logger.warn({ err: error }, 'could not read consumer lag');
+      } finally {
+        this.reading = undefined;
+      }
+    })();
     let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        read(),
-        new Promise<ConsumerLag[]>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`Kafka did not answer within ${LAG_DEADLINE_MS} ms`)), LAG_DEADLINE_MS);
-        }),
-      ]);
-    } catch (error) {
-      const stale = this.admin;
-      this.admin = undefined; // a fresh connection next time
-      void stale?.then((a) => a.disconnect()).catch(() => undefined);
-      this.logger.warn({ err: error }, 'could not read consumer lag');
-      return [];
-    } finally {
-      clearTimeout(timer);
-    }
+    await Promise.race([this.reading, new Promise((resolve) => (timer = setTimeout(resolve, LAG_DEADLINE_MS)))]);
+    clearTimeout(timer);
+    return this.lastLag;
   }
 
   private async connect(): Promise<Admin> {
