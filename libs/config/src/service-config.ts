@@ -171,7 +171,7 @@ export function loadServiceConfig<N extends ServiceName>(
       const t = envNamesOf(callee);
       return {
         name: callee,
-        readiness: (decl.calls as readonly string[]).includes(callee),
+        readiness: decl.calls.includes(callee),
         discovery: raw[t.discovery] as RpcTargetConfig['discovery'],
         addresses: raw[t.addresses] as string[],
         registryRedisUrl: raw.REDIS_URL as string | undefined,
