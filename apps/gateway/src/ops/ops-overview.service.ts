@@ -46,7 +46,7 @@ export class OpsOverviewService {
       KAFKA_TOPICS.map(async (topic) => {
         const producer = TOPIC_PRODUCERS[topic];
         try {
-          const { letters } = await this.client(producer).call(OpsRpc.deadLetters, { topic }, { actor, timeoutMs: 8000 });
+          const { letters } = await this.client(producer).call(OpsRpc.deadLetters, { topic }, { actor, timeoutMs: 15_000 });
           return { topic, producer, letters };
         } catch (error) {
           return { topic, producer, letters: [], error: problemOf(error) };

@@ -135,7 +135,7 @@ export class OpsController {
     @Param({ schema: TopicParamsSchema }) { topic }: TopicParams,
   ): Promise<{ topic: string; redriven: number }> {
     const operator = await this.operators.operatorOf(actor);
-    return this.ops.client(TOPIC_PRODUCERS[topic]).call(OpsRpc.redrive, { topic, operator }, { actor, timeoutMs: 15_000 });
+    return this.ops.client(TOPIC_PRODUCERS[topic]).call(OpsRpc.redrive, { topic, operator }, { actor, timeoutMs: 20_000 });
   }
 
   @Get('audit')

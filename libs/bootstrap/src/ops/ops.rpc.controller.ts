@@ -76,7 +76,7 @@ export class OpsRpcController {
     @RpcPayload(OpsRpc.deadLetters) { topic }: { topic: Topic },
   ): Promise<{ topic: string; letters: DeadLetter[] }> {
     requireAdmin(actor);
-    const letters = await listDeadLetters(this.producerKafka(topic), topic, 5000);
+    const letters = await listDeadLetters(this.producerKafka(topic), topic, 12_000);
     return { topic, letters: letters.map(letterOf) };
   }
 
@@ -98,7 +98,7 @@ export class OpsRpcController {
       });
     let redriven: number;
     try {
-      redriven = await redriveDeadLetters(kafka, topic, 10_000);
+      redriven = await redriveDeadLetters(kafka, topic, 12_000);
     } catch (error) {
       await audit('failed', error instanceof Error ? error.message : String(error));
       throw new AppError('UPSTREAM.UNAVAILABLE', `Could not redrive ${deadLetterTopicOf(topic)}: Kafka did not answer`);
