@@ -1,5 +1,8 @@
 /** The console's client of the gateway's API: every call carries the admin's access token. */
 
+/** The longest the page waits for one answer (a redrive reads Kafka: it may take seconds). */
+const REQUEST_TIMEOUT_MS = 20_000;
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -131,7 +134,14 @@ export class Api {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (authenticated && this.token) headers.Authorization = `Bearer ${this.token}`;
-    const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    // a request that hangs must not stall the live updates: it fails, and the next round asks again
+    const response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : undefined;
     if (!response.ok) {
