@@ -129,7 +129,8 @@ async function up(args: readonly string[]): Promise<void> {
       );
     }
     say('building…');
-    const build = spawnSync('npx', ['nest', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    // the apps (nest build) and the ops console page (vite build), as `npm run build`
+    const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('build failed');
     for (const app of APPS) {
       if (app.migrate) runNode(app.migrate, `${app.name} migrations`);

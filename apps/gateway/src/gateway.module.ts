@@ -11,6 +11,7 @@ import { CheckoutController } from './orders/checkout.controller';
 import { OrderEventStreams } from './orders/order-events/order-event-streams';
 import { OrderEventsController } from './orders/order-events/order-events.controller';
 import { OrdersController } from './orders/orders.controller';
+import { OpsModule } from './ops/ops.module';
 import { ProductsController } from './products/products.controller';
 
 @Module({})
@@ -23,6 +24,7 @@ export class GatewayModule {
         ServiceKitModule.forService(config, { redisOptional: true, logDestination }),
         EdgeModule.register(edgeOptionsOf(config.app, config.redisUrl ?? '')),
         AuthModule.register(config),
+        OpsModule.register({ traceUiUrl: config.app.TRACE_UI_URL }),
       ],
       controllers: [
         ProductsController,

@@ -5,6 +5,7 @@ import { edgeOptionsOf } from './edge/edge.env';
 import { loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { setupOpenApi } from './openapi/setup-openapi';
+import { serveConsole } from './ops/serve-console';
 
 runService(
   () => loadGatewayConfig(),
@@ -12,5 +13,6 @@ runService(
   (app, config) => {
     configureEdge(app, edgeOptionsOf(config.app, config.redisUrl ?? ''));
     setupOpenApi(app);
+    serveConsole(app);
   },
 );

@@ -10,6 +10,7 @@ import { MetricsModule } from '@shopmesh/metrics';
 import { RegistryModule, RpcClientModule, RpcServerModule } from '@shopmesh/rpc';
 import type { DestinationStream } from 'pino';
 import { DRAIN_MS, DrainOnShutdown } from './drain-on-shutdown';
+import { OpsModule } from './ops/ops.module';
 
 export interface ServiceKitOptions {
   /** The app's entities and migrations, if it uses Postgres. */
@@ -56,7 +57,17 @@ export class ServiceKitModule {
         }),
       );
     }
-    if (config.tcp) imports.push(RpcServerModule);
+    if (config.tcp) {
+      imports.push(
+        RpcServerModule,
+        OpsModule.register({
+          service: config.name,
+          address: config.registry.advertisedAddress ?? `${config.tcp.host}:${config.tcp.port}`,
+          outbox: Boolean(config.postgres && config.kafka),
+          audit: Boolean(config.postgres),
+        }),
+      );
+    }
     if (config.tcp && config.registry.kind === 'redis' && config.registry.redisUrl) {
       imports.push(
         RegistryModule.register({

@@ -20,6 +20,8 @@ export interface RpcTargetConfig {
   maxMessageChars?: number;
   tls?: RpcTls;
   refreshMs?: number;
+  /** False for a service the caller only operates (`observes`): its client adds no readiness check. */
+  readiness?: boolean;
 }
 
 export interface PostgresConfig {
@@ -84,13 +86,19 @@ export function serviceEnvShape(name: ServiceName): z.ZodRawShape {
     });
   }
   if (decl.tcpPort !== undefined || decl.calls.length > 0) shape.REGISTRY_NAMESPACE = env.string('a registry namespace');
-  for (const callee of decl.calls as readonly ServiceName[]) {
+  for (const callee of calleesOf(decl)) {
     const t = envNamesOf(callee);
     shape[t.discovery] = env.oneOf(['static', 'dns', 'redis']);
     shape[t.addresses] = env.hostPorts();
   }
   return shape;
 }
+
+/** Every service an app has a client of: those it calls, then those it only observes. */
+const calleesOf = (decl: ServiceDeclaration): ServiceName[] => [
+  ...(decl.calls as readonly ServiceName[]),
+  ...((decl.observes ?? []) as readonly ServiceName[]),
+];
 
 type Raw = Record<string, unknown>;
 const str = (raw: Raw, key: string): string => raw[key] as string;
@@ -161,10 +169,11 @@ export function loadServiceConfig<N extends ServiceName>(
           },
         }
       : undefined,
-    targets: (decl.calls as readonly ServiceName[]).map((callee) => {
+    targets: calleesOf(decl).map((callee) => {
       const t = envNamesOf(callee);
       return {
         name: callee,
+        readiness: decl.calls.includes(callee),
         discovery: raw[t.discovery] as RpcTargetConfig['discovery'],
         addresses: raw[t.addresses] as string[],
         registryRedisUrl: raw.REDIS_URL as string | undefined,

@@ -18,6 +18,11 @@ export interface ServiceDeclaration {
   readonly uses: readonly Dependency[];
   /** Services it calls over RPC (each one a client, a discovery setting and a readiness check). */
   readonly calls: readonly string[];
+  /**
+   * Services it calls only to operate them (the gateway's ops console): a client and a discovery
+   * setting like `calls`, but no readiness check and no start-order dependency.
+   */
+  readonly observes?: readonly string[];
   /** Has demo data (`dist/apps/<name>/src/seed/seed.js`), loaded by `npm run up`. */
   readonly seed?: boolean;
   /** The app's own variables (the chassis' ones derive from the fields above). */
@@ -112,10 +117,12 @@ export const SERVICES = {
     httpPort: 3000,
     uses: ['redis'],
     calls: ['identity', 'catalog', 'cart', 'inventory', 'orders'],
+    observes: ['payments'],
     env: {
       ...accessTokenEnv,
       ...edgeEnv,
       SESSION_CHECK_CACHE_MS: env.int(0, 60_000, 'milliseconds a verified session is trusted before identity is asked again'),
+      TRACE_UI_URL: env.url(['http', 'https']),
     },
   },
 } as const satisfies Record<string, ServiceDeclaration>;

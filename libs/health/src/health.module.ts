@@ -7,6 +7,7 @@ import { KafkaHealthIndicator } from './kafka.health';
 import { ReadinessChecks } from './readiness-checks';
 import { ReadinessRegistry } from './readiness-registry';
 import { ReadinessMetrics } from './readiness.metrics';
+import { ReadinessReport } from './readiness-report';
 import { RedisHealthIndicator } from './redis.health';
 import { ShutdownState } from './shutdown-state';
 
@@ -23,6 +24,7 @@ export class HealthModule {
       ReadinessRegistry,
       ReadinessChecks,
       ReadinessMetrics,
+      ReadinessReport,
     ];
     const { redis, kafkaBrokers } = options;
     if (redis) {
@@ -45,7 +47,7 @@ export class HealthModule {
       imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController],
       providers,
-      exports: [ShutdownState, ReadinessRegistry],
+      exports: [ShutdownState, ReadinessRegistry, ReadinessReport],
     };
   }
 }

@@ -3,3 +3,4 @@ export type { HealthOptions } from './health-options';
 export { ShutdownState } from './shutdown-state';
 export { ReadinessRegistry } from './readiness-registry';
 export type { ReadinessContributor } from './readiness-contributor';
+export { ReadinessReport, type DependencyReport } from './readiness-report';

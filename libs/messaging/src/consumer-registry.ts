@@ -65,6 +65,11 @@ export class ConsumerRegistry implements OnApplicationBootstrap, BeforeApplicati
     );
   }
 
+  /** The Kafka group and topics of each consumer (the ops console reads their lag). */
+  get groups(): ReadonlyArray<{ groupId: string; topics: readonly string[] }> {
+    return this.consumers.map((c) => ({ groupId: c.options.name, topics: c.options.topics }));
+  }
+
   onApplicationBootstrap(): void {
     for (const consumer of this.consumers) {
       void consumer.start().catch((error: unknown) => {

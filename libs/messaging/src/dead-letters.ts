@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 
 /** Headers a dead letter carries besides its original ones. */
 export const DlqHeaders = {
@@ -74,8 +74,24 @@ async function readDeadLetters(
   };
   if (remaining.size === 0) return batch;
   await consumer.connect();
-  await consumer.subscribe({ topic: dlq, fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
+  try {
+    await consumer.subscribe({ topic: dlq, fromBeginning: true });
+    await readUntilEnd(consumer, dlq, remaining, letters, timeoutMs);
+  } catch (error) {
+    await consumer.disconnect(); // a reader that timed out must not stay in its group
+    throw error;
+  }
+  return batch;
+}
+
+function readUntilEnd(
+  consumer: Consumer,
+  dlq: string,
+  remaining: Map<number, number>,
+  letters: DeadLetter[],
+  timeoutMs: number,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`reading ${dlq} took longer than ${timeoutMs} ms`)), timeoutMs);
     void consumer.run({
       autoCommit: false,
@@ -99,7 +115,6 @@ async function readDeadLetters(
       },
     });
   });
-  return batch;
 }
 
 /** Every message of `<topic>.dlq`, without committing anything. */

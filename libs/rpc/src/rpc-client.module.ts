@@ -39,18 +39,22 @@ export class RpcClientRegistry implements OnModuleInit, OnApplicationShutdown, R
   constructor(
     readonly clients: readonly RpcClient[],
     readiness?: ReadinessRegistry,
+    /** Targets the app only operates (`observes`): no readiness check. */
+    private readonly unchecked: ReadonlySet<string> = new Set(),
   ) {
     readiness?.add(this);
   }
 
   readinessChecks(indicator: HealthIndicatorService, timeoutMs: number) {
-    return this.clients.map(
-      (client) => () =>
-        indicator
-          .check(client.target)
-          .attempt(() => client.ping(timeoutMs))
-          .withTimeout(timeoutMs + 250),
-    );
+    return this.clients
+      .filter((client) => !this.unchecked.has(client.target))
+      .map(
+        (client) => () =>
+          indicator
+            .check(client.target)
+            .attempt(() => client.ping(timeoutMs))
+            .withTimeout(timeoutMs + 250),
+      );
   }
 
   async onModuleInit(): Promise<void> {
@@ -93,7 +97,7 @@ export class RpcClientModule {
           provide: RpcClientRegistry,
           inject: [{ token: ReadinessRegistry, optional: true }, ...providers.map((p) => p.provide)],
           useFactory: (readiness: ReadinessRegistry | undefined, ...clients: RpcClient[]) =>
-            new RpcClientRegistry(clients, readiness),
+            new RpcClientRegistry(clients, readiness, new Set(targets.filter((t) => t.readiness === false).map((t) => t.name))),
         },
       ],
       exports: [...providers.map((p) => p.provide), RpcClientRegistry],

@@ -158,6 +158,49 @@ export class RpcClient {
       : new AppError('UPSTREAM.UNAVAILABLE', `The ${this.target} service is unavailable`);
   }
 
+  /**
+   * Calls an RPC of the contract on every instance discovery knows, at once, one attempt each (the
+   * ops console asks each instance for its own status): one answer per instance, a failure named
+   * by its code rather than thrown.
+   */
+  async callEach<D extends RpcDefinition>(
+    definition: D,
+    payload: RpcRequestOf<D>,
+    call: Pick<RpcCallOptions, 'timeoutMs' | 'actor'> = {},
+  ): Promise<Array<{ address: string } & ({ ok: true; value: RpcResponseOf<D> } | { ok: false; error: AppError })>> {
+    this.syncInstances();
+    const timeoutMs = call.timeoutMs ?? this.options.timeoutMs;
+    const correlationId = CorrelationContext.currentId() ?? randomUUID();
+    const message: RpcMessage = {
+      meta: { correlationId, deadlineAt: Date.now() + timeoutMs, ...(call.actor ? { actor: call.actor } : {}) },
+      payload,
+    };
+    return Promise.all(
+      [...this.instances.values()].map(async (instance) => {
+        const address = instance.address;
+        try {
+          const outcome = await this.attempt(instance, definition.pattern, message, timeoutMs);
+          if (!outcome.ok) {
+            const error =
+              outcome.failure === 'timeout'
+                ? new AppError('UPSTREAM.TIMEOUT', `${this.target} at ${address} did not answer within ${timeoutMs} ms`)
+                : new AppError('UPSTREAM.UNAVAILABLE', `${this.target} at ${address} is unavailable`);
+            return { address, ok: false as const, error };
+          }
+          const checked = definition.response.safeParse(outcome.value);
+          if (!checked.success) {
+            const error = new AppError('UPSTREAM.INVALID_RESPONSE', `${this.target} at ${address} answered off its contract`);
+            return { address, ok: false as const, error };
+          }
+          return { address, ok: true as const, value: checked.data as RpcResponseOf<D> };
+        } catch (error) {
+          const known = error instanceof AppError ? error : new AppError('INTERNAL', String(error));
+          return { address, ok: false as const, error: known };
+        }
+      }),
+    );
+  }
+
   /** Resolves when some instance answers `ops.ping` within the deadline. */
   async ping(timeoutMs?: number): Promise<void> {
     await this.send('ops.ping', {}, { timeoutMs, idempotent: true });

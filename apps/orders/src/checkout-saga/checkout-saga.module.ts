@@ -8,6 +8,8 @@ import { HistoryListener, LISTENER_POSTGRES } from '../order-history/history-lis
 import { OrderHistoryService } from '../order-history/order-history.service';
 import { OrdersMetrics } from '../orders-metrics';
 import { OrdersRpcController } from '../orders.rpc.controller';
+import { OrdersAdminRpcController } from '../operate-sagas/orders-admin.rpc.controller';
+import { SagaOperationsService } from '../operate-sagas/saga-operations.service';
 import { CatalogOffers } from '../place-order/catalog-offers';
 import { PlaceOrderService } from '../place-order/place-order.service';
 import { ViewOrdersService } from '../view-orders/view-orders.service';
@@ -33,7 +35,7 @@ export class CheckoutSagaModule {
   static register(options: CheckoutSagaOptions): DynamicModule {
     return {
       module: CheckoutSagaModule,
-      controllers: [OrdersRpcController],
+      controllers: [OrdersRpcController, OrdersAdminRpcController],
       providers: [
         { provide: SAGA_SETTINGS, useValue: options.saga },
         { provide: SCAN_INTERVAL_MS, useValue: options.scanIntervalMs },
@@ -54,6 +56,7 @@ export class CheckoutSagaModule {
         OrderHistoryService,
         HistoryListener,
         CancelOrderService,
+        SagaOperationsService,
       ],
     };
   }

@@ -33,7 +33,10 @@ export type SagaEvent =
   | { kind: 'StockReleased'; reason: 'ORDER_CANCELLED' | 'EXPIRED' }
   | { kind: 'PaymentRefunded' }
   | { kind: 'DeadlinePassed' }
-  | { kind: 'CancelRequested' };
+  /** The user cancels, or an operator compensates a stuck saga (`by: 'operator'`, reason CANCELLED_BY_OPERATOR). */
+  | { kind: 'CancelRequested'; by?: 'user' | 'operator' }
+  /** An operator asks for the current step's command again (the order's lines, for a ReserveStock sent again). */
+  | { kind: 'RetryRequested'; items: readonly StockLine[] };
 
 export type SagaEventKind = SagaEvent['kind'];
 

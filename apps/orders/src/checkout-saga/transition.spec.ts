@@ -81,6 +81,8 @@ const EVENTS = {
   PaymentRefunded: { kind: 'PaymentRefunded' },
   DeadlinePassed: { kind: 'DeadlinePassed' },
   CancelRequested: { kind: 'CancelRequested' },
+  'CancelRequested(operator)': { kind: 'CancelRequested', by: 'operator' },
+  RetryRequested: { kind: 'RetryRequested', items: ITEMS },
 } satisfies Record<string, SagaEvent>;
 type EventName = keyof typeof EVENTS;
 
@@ -114,6 +116,20 @@ const U = 'unchanged' as const;
 const compensatingFromForward = (reason: CancellationReason, status: OrderStatus = 'PENDING') =>
   to('COMPENSATING', status, reason, ['stock', 'payment'], ['ReleaseStock', 'RefundPayment'], 'retry');
 
+/** What a compensating saga sends again (on its retry deadline, or when an operator retries or compensates). */
+const resendStock = to('COMPENSATING', 'PENDING', 'PAYMENT_DECLINED', ['stock'], ['ReleaseStock'], 'retry', {
+  history: false,
+  resends: 1,
+});
+const resendBoth = to('COMPENSATING', 'PENDING', 'TIMEOUT', ['stock', 'payment'], ['ReleaseStock', 'RefundPayment'], 'retry', {
+  history: false,
+  resends: 2,
+});
+const resendPayment = to('COMPENSATING', 'CONFIRMED', 'CANCELLED_BY_USER', ['payment'], ['RefundPayment'], 'retry', {
+  history: false,
+  resends: 1,
+});
+
 const TABLE: Record<StateName, Record<EventName, Cell>> = {
   PENDING: {
     StockReserved: to('STOCK_RESERVED', 'PENDING', null, [], ['AuthorizePayment'], 'step'),
@@ -126,6 +142,8 @@ const TABLE: Record<StateName, Record<EventName, Cell>> = {
     PaymentRefunded: U,
     DeadlinePassed: to('COMPENSATING', 'PENDING', 'TIMEOUT', ['stock'], ['ReleaseStock'], 'retry'),
     CancelRequested: to('COMPENSATING', 'PENDING', 'CANCELLED_BY_USER', ['stock'], ['ReleaseStock'], 'retry'),
+    'CancelRequested(operator)': to('COMPENSATING', 'PENDING', 'CANCELLED_BY_OPERATOR', ['stock'], ['ReleaseStock'], 'retry'),
+    RetryRequested: to('PENDING', 'PENDING', null, [], ['ReserveStock'], 'step', { history: false }),
   },
   STOCK_RESERVED: {
     StockReserved: U,
@@ -138,6 +156,8 @@ const TABLE: Record<StateName, Record<EventName, Cell>> = {
     PaymentRefunded: U,
     DeadlinePassed: compensatingFromForward('TIMEOUT'),
     CancelRequested: compensatingFromForward('CANCELLED_BY_USER'),
+    'CancelRequested(operator)': compensatingFromForward('CANCELLED_BY_OPERATOR'),
+    RetryRequested: to('STOCK_RESERVED', 'PENDING', null, [], ['AuthorizePayment'], 'step', { history: false }),
   },
   PAYMENT_AUTHORIZED: {
     StockReserved: U,
@@ -150,6 +170,8 @@ const TABLE: Record<StateName, Record<EventName, Cell>> = {
     PaymentRefunded: U,
     DeadlinePassed: compensatingFromForward('TIMEOUT'),
     CancelRequested: compensatingFromForward('CANCELLED_BY_USER'),
+    'CancelRequested(operator)': compensatingFromForward('CANCELLED_BY_OPERATOR'),
+    RetryRequested: to('PAYMENT_AUTHORIZED', 'PENDING', null, [], ['CommitStock'], 'step', { history: false }),
   },
   CONFIRMED: {
     StockReserved: U,
@@ -162,6 +184,8 @@ const TABLE: Record<StateName, Record<EventName, Cell>> = {
     PaymentRefunded: U,
     DeadlinePassed: U,
     CancelRequested: compensatingFromForward('CANCELLED_BY_USER', 'CONFIRMED'),
+    'CancelRequested(operator)': compensatingFromForward('CANCELLED_BY_OPERATOR', 'CONFIRMED'),
+    RetryRequested: U,
   },
   'COMPENSATING stock (declined)': {
     StockReserved: U,
@@ -179,6 +203,8 @@ const TABLE: Record<StateName, Record<EventName, Cell>> = {
       resends: 1,
     }),
     CancelRequested: U,
+    'CancelRequested(operator)': resendStock,
+    RetryRequested: resendStock,
   },
   'COMPENSATING stock+payment (timeout)': {
     StockReserved: U,
@@ -194,6 +220,8 @@ const TABLE: Record<StateName, Record<EventName, Cell>> = {
       resends: 2,
     }),
     CancelRequested: U,
+    'CancelRequested(operator)': resendBoth,
+    RetryRequested: resendBoth,
   },
   'COMPENSATING payment (confirmed, cancelled by user, stock back)': {
     StockReserved: U,
@@ -209,6 +237,8 @@ const TABLE: Record<StateName, Record<EventName, Cell>> = {
       resends: 1,
     }),
     CancelRequested: U,
+    'CancelRequested(operator)': resendPayment,
+    RetryRequested: resendPayment,
   },
   'CANCELLED nothing requested (out of stock)': {
     StockReserved: to('CANCELLED', 'CANCELLED', 'OUT_OF_STOCK', [], ['ReleaseStock'], 'none', { history: false }),
@@ -221,6 +251,8 @@ const TABLE: Record<StateName, Record<EventName, Cell>> = {
     PaymentRefunded: U,
     DeadlinePassed: U,
     CancelRequested: U,
+    'CancelRequested(operator)': U,
+    RetryRequested: U,
   },
   'CANCELLED after compensation': {
     StockReserved: U,
@@ -233,6 +265,8 @@ const TABLE: Record<StateName, Record<EventName, Cell>> = {
     PaymentRefunded: U,
     DeadlinePassed: U,
     CancelRequested: U,
+    'CancelRequested(operator)': U,
+    RetryRequested: U,
   },
 };
 
@@ -246,7 +280,7 @@ describe(transition.name, () => {
   it('covers every state with every event', () => {
     expect(cases).toHaveLength(Object.keys(STATES).length * Object.keys(EVENTS).length);
     const kinds = new Set<SagaEventKind>(Object.values(EVENTS).map((e) => e.kind));
-    expect(kinds.size).toBe(9);
+    expect(kinds.size).toBe(10);
   });
 
   it.each(cases)('%s + %s', (state, eventName, expected) => {
@@ -310,6 +344,18 @@ describe(transition.name, () => {
   it('keeps the first reason when cancelled again while compensating', () => {
     const sut = transition(STATES['COMPENSATING stock+payment (timeout)'], EVENTS.CancelRequested, now, settings);
     expect(sut.changed).toBe(false);
+  });
+
+  it('sends the reservation again on a retry in PENDING, with a fresh reservation expiry', () => {
+    const sut = transition(STATES.PENDING, EVENTS.RetryRequested, now, settings);
+    expect(sut.changed && sut.commands).toEqual([
+      { kind: 'ReserveStock', items: ITEMS, expiresAt: new Date(at(settings.reservationTtlMs)) },
+    ]);
+  });
+
+  it('refunds with CANCELLED_BY_OPERATOR when an operator compensates', () => {
+    const sut = transition(STATES.STOCK_RESERVED, EVENTS['CancelRequested(operator)'], now, settings);
+    expect(sut.changed && sut.commands).toContainEqual({ kind: 'RefundPayment', reason: 'CANCELLED_BY_OPERATOR' });
   });
 
   it('is final only when CONFIRMED or CANCELLED with nothing awaited', () => {

@@ -54,6 +54,13 @@ export function transition(saga: Saga, event: SagaEvent, now: Date, settings: Sa
     moved({ ...saga, ...patch, step: to, deadlineAt: after(now, settings.stepTimeoutMs) }, [command], []);
   const compensate = (reason: CancellationReason, owed: readonly Compensation[]) =>
     startCompensation(saga, reason, owed, now, settings);
+  const cancelReason: CancellationReason =
+    event.kind === 'CancelRequested' && event.by === 'operator' ? 'CANCELLED_BY_OPERATOR' : 'CANCELLED_BY_USER';
+  /** The step's command sent again with a fresh deadline; the step (and its history) stays. */
+  const resend = (command: SagaCommand): Transition => ({
+    ...moved({ ...saga, deadlineAt: after(now, settings.stepTimeoutMs) }, [command], []),
+    history: [],
+  });
 
   switch (saga.step) {
     case 'PENDING':
@@ -63,7 +70,7 @@ export function transition(saga: Saga, event: SagaEvent, now: Date, settings: Sa
     case 'PAYMENT_AUTHORIZED':
       return whilePaymentAuthorized();
     case 'CONFIRMED':
-      return event.kind === 'CancelRequested' ? compensate('CANCELLED_BY_USER', ['stock', 'payment']) : unchanged(saga, event);
+      return event.kind === 'CancelRequested' ? compensate(cancelReason, ['stock', 'payment']) : unchanged(saga, event);
     case 'COMPENSATING':
       return whileCompensating(saga, event, now, settings);
     case 'CANCELLED':
@@ -83,7 +90,9 @@ export function transition(saga: Saga, event: SagaEvent, now: Date, settings: Sa
       case 'DeadlinePassed':
         return compensate('TIMEOUT', ['stock']);
       case 'CancelRequested':
-        return compensate('CANCELLED_BY_USER', ['stock']);
+        return compensate(cancelReason, ['stock']);
+      case 'RetryRequested':
+        return resend({ kind: 'ReserveStock', items: event.items, expiresAt: after(now, settings.reservationTtlMs) });
       case 'PaymentAuthorized': // never asked for yet
       case 'PaymentDeclined':
       case 'PaymentRefunded':
@@ -107,7 +116,9 @@ export function transition(saga: Saga, event: SagaEvent, now: Date, settings: Sa
       case 'DeadlinePassed':
         return compensate('TIMEOUT', ['stock', 'payment']);
       case 'CancelRequested':
-        return compensate('CANCELLED_BY_USER', ['stock', 'payment']);
+        return compensate(cancelReason, ['stock', 'payment']);
+      case 'RetryRequested':
+        return resend({ kind: 'AuthorizePayment', amount: saga.total, paymentToken: saga.paymentToken });
       case 'StockReserved': // the answer to a ReserveStock sent again
       case 'StockRejected':
       case 'StockCommitted':
@@ -127,7 +138,9 @@ export function transition(saga: Saga, event: SagaEvent, now: Date, settings: Sa
       case 'DeadlinePassed':
         return compensate('TIMEOUT', ['stock', 'payment']);
       case 'CancelRequested':
-        return compensate('CANCELLED_BY_USER', ['stock', 'payment']);
+        return compensate(cancelReason, ['stock', 'payment']);
+      case 'RetryRequested':
+        return resend({ kind: 'CommitStock' });
       case 'StockReserved':
       case 'StockRejected':
       case 'PaymentAuthorized': // the answer to an AuthorizePayment sent again
@@ -145,7 +158,9 @@ function whileCompensating(saga: Saga, event: SagaEvent, now: Date, settings: Sa
       return saga.awaiting.includes('stock') ? acknowledge(saga, 'stock') : unchanged(saga, event);
     case 'PaymentRefunded':
       return saga.awaiting.includes('payment') ? acknowledge(saga, 'payment') : unchanged(saga, event);
-    case 'DeadlinePassed': {
+    case 'DeadlinePassed':
+    case 'RetryRequested': {
+      // compensations owed are sent again: on their retry deadline, or when an operator asks
       const commands = saga.awaiting.map((owed) => compensationCommand(owed, reason));
       return {
         ...moved({ ...saga, deadlineAt: after(now, settings.compensationRetryMs) }, commands, []),
@@ -179,9 +194,13 @@ function whileCompensating(saga: Saga, event: SagaEvent, now: Date, settings: Sa
         ),
         history: [],
       };
+    case 'CancelRequested': // cancelling is idempotent; the first reason stays
+      // an operator compensating a saga already compensating sends again what is still owed
+      return event.by === 'operator' && saga.awaiting.length > 0
+        ? whileCompensating(saga, { kind: 'DeadlinePassed' }, now, settings)
+        : unchanged(saga, event);
     case 'StockRejected': // a ReleaseStock is on its way behind it and will be acknowledged
     case 'PaymentDeclined': // a RefundPayment voids the order whatever the provider said
-    case 'CancelRequested': // cancelling is idempotent; the first reason stays
       return unchanged(saga, event);
   }
 }

@@ -2,9 +2,15 @@ import type { DatabaseSchema } from '@shopmesh/database';
 import { CreateMessagingTables1764300000000 } from './migrations/1764300000000-create-messaging-tables';
 import { CreateOrders1764300001000 } from './migrations/1764300001000-create-orders';
 import { AddOrderTraceId1764300002000 } from './migrations/1764300002000-add-order-trace-id';
+import { CreateOpsAudit1765000000000 } from './migrations/1765000000000-create-ops-audit';
 
 /** Orders' own database: its entities and migrations. */
 export const ordersSchema: DatabaseSchema = {
   entities: [],
-  migrations: [CreateMessagingTables1764300000000, CreateOrders1764300001000, AddOrderTraceId1764300002000],
+  migrations: [
+    CreateMessagingTables1764300000000,
+    CreateOrders1764300001000,
+    AddOrderTraceId1764300002000,
+    CreateOpsAudit1765000000000,
+  ],
 };

@@ -3,7 +3,13 @@ import { MoneySchema } from '../money';
 import { defineMessage } from '../message-definition';
 
 /** Why an order was cancelled. */
-export const CANCELLATION_REASONS = ['OUT_OF_STOCK', 'PAYMENT_DECLINED', 'TIMEOUT', 'CANCELLED_BY_USER'] as const;
+export const CANCELLATION_REASONS = [
+  'OUT_OF_STOCK',
+  'PAYMENT_DECLINED',
+  'TIMEOUT',
+  'CANCELLED_BY_USER',
+  'CANCELLED_BY_OPERATOR',
+] as const;
 export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
 
 const OrderLine = z.object({
