@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { SERVICES, defaultDatabaseOf, envNamesOf, readEnvFile, serviceEnvShape, uses, type ServiceName } from '@shopmesh/config';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import { REPO_ROOT } from '../infra/infra-config';
-import { ADMIN_SECRET, JWT_KEYS, KAFKA, REDIS, SHUTDOWN_DRAIN_MS, postgresOf, tcpPortOf } from './conventions';
+import { ADMIN_SECRET, JWT_KEYS, KAFKA, REDIS, SHUTDOWN_DRAIN_MS, calleesOf, postgresOf, tcpPortOf } from './conventions';
 
 const secretRef = (name: string, key: string): Pick<IEnvVar, 'valueFrom'> => ({
   valueFrom: { secretKeyRef: { name, key } },
@@ -15,6 +15,9 @@ const CLUSTER_VALUES: Record<string, string> = {
   KAFKA_BROKERS: KAFKA.bootstrap,
   JWT_PRIVATE_KEY_FILE: `${JWT_KEYS.mountPath}/${JWT_KEYS.privateKey}`,
   JWT_PUBLIC_KEY_FILE: `${JWT_KEYS.mountPath}/${JWT_KEYS.publicKey}`,
+  // no collector is assumed in a cluster (and the NetworkPolicies allow no egress to one): an overlay that
+  // runs one sets TRACING_EXPORTER=zipkin, ZIPKIN_URL and TRACE_UI_URL, and allows the egress
+  TRACING_EXPORTER: 'none',
 };
 
 /** The variables of one app whose value depends on the app (listen addresses, its database, whom it calls). */
@@ -37,7 +40,7 @@ function appValues(app: ServiceName): Record<string, string> {
       [names.database]: defaultDatabaseOf(app),
     });
   }
-  for (const callee of SERVICES[app].calls as readonly ServiceName[]) {
+  for (const callee of calleesOf(app)) {
     const target = envNamesOf(callee);
     // the callee's headless Service: one DNS record per ready pod
     values[target.discovery] = 'dns';

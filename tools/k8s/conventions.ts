@@ -79,3 +79,9 @@ export const MONITORING_NAMESPACE = 'monitoring';
 export const PRE_STOP_SECONDS = 10;
 export const SHUTDOWN_DRAIN_MS = 5000;
 export const TERMINATION_GRACE_SECONDS = PRE_STOP_SECONDS + Math.ceil(HARD_EXIT_MS / 1000) + 2;
+
+/** Every service an app holds a client of: those it calls and those it only operates (`observes`). */
+export const calleesOf = (app: ServiceName): ServiceName[] => [
+  ...(SERVICES[app].calls as readonly ServiceName[]),
+  ...((('observes' in SERVICES[app] ? SERVICES[app].observes : undefined) ?? []) as readonly ServiceName[]),
+];

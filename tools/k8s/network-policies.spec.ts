@@ -1,11 +1,12 @@
 import { SERVICES, SERVICE_NAMES, uses, type ServiceName } from '@shopmesh/config';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { KAFKA, MONITORING_NAMESPACE, REDIS, appLabels, migrationLabels, postgresOf, tcpPortOf } from './conventions';
+import { KAFKA, MONITORING_NAMESPACE, REDIS, appLabels, calleesOf, migrationLabels, postgresOf, tcpPortOf } from './conventions';
 import { mayConnect, type PodRef } from './network-reach';
 import { OVERLAYS, named, ofKind, renderOverlay } from './rendered';
 
 const POSTGRES_APPS = SERVICE_NAMES.filter((app) => uses(app, 'postgres'));
-const calls = (caller: ServiceName, callee: ServiceName) => (SERVICES[caller].calls as readonly string[]).includes(callee);
+/** The apps a caller holds a client of: those it calls and those it operates (the gateway's ops console: payments). */
+const calls = (caller: ServiceName, callee: ServiceName) => calleesOf(caller).includes(callee);
 
 describe.each(OVERLAYS)('network policies of the %s overlay', (overlay) => {
   let policies: INetworkPolicy[];

@@ -2,7 +2,17 @@ import { SERVICES, SERVICE_NAMES, uses, type ServiceName } from '@shopmesh/confi
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
 import type { INetworkPolicyIngressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule';
-import { KAFKA, MONITORING_NAMESPACE, PART_OF, REDIS, appLabels, migrationLabels, postgresOf, tcpPortOf } from './conventions';
+import {
+  KAFKA,
+  MONITORING_NAMESPACE,
+  PART_OF,
+  REDIS,
+  appLabels,
+  calleesOf,
+  migrationLabels,
+  postgresOf,
+  tcpPortOf,
+} from './conventions';
 
 const partOf = { matchLabels: { 'app.kubernetes.io/part-of': PART_OF } };
 const tcp = (port: number) => [{ protocol: 'TCP' as const, port }];
@@ -42,8 +52,7 @@ const allowDns: INetworkPolicy = {
   },
 };
 
-const callersOf = (app: ServiceName): ServiceName[] =>
-  SERVICE_NAMES.filter((caller) => (SERVICES[caller].calls as readonly string[]).includes(app));
+const callersOf = (app: ServiceName): ServiceName[] => SERVICE_NAMES.filter((caller) => calleesOf(caller).includes(app));
 
 function ingressOf(app: ServiceName): INetworkPolicyIngressRule[] {
   const decl = SERVICES[app];
@@ -69,7 +78,7 @@ function egressOf(app: ServiceName): INetworkPolicyEgressRule[] {
   }
   if (uses(app, 'redis')) rules.push({ to: [anyNamespace(REDIS.podLabels)], ports: tcp(REDIS.port) });
   if (uses(app, 'kafka')) rules.push({ to: [anyNamespace(KAFKA.podLabels)], ports: tcp(KAFKA.port) });
-  for (const callee of SERVICES[app].calls as readonly ServiceName[]) {
+  for (const callee of calleesOf(app)) {
     const port = tcpPortOf(callee);
     if (port === undefined) throw new Error(`${app} calls ${callee}, which has no TCP port`);
     rules.push({ to: [{ podSelector: { matchLabels: appLabels(callee) } }], ports: tcp(port) });
