@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CartRpc, CatalogRpc, type Actor, type Cart, type Product } from '@shopmesh/contracts';
-import { EnvelopeSchema, type Envelope } from '@shopmesh/messaging';
+import { DlqHeaders, EnvelopeSchema, listDeadLetters, type Envelope } from '@shopmesh/messaging';
 import { waitUntil } from '@shopmesh/testing';
 import type { Redis } from 'ioredis';
 import type { Consumer, Producer } from 'kafkajs';
@@ -214,5 +214,20 @@ describe('cart lines follow catalog.events (real Redis, Kafka and catalog)', () 
     );
     const body = JSON.parse((await stored(dave)) ?? '{}') as { lines: Array<{ productId: string; seenVersion: number }> };
     expect(body.lines.find((l) => l.productId === clock.id)?.seenVersion).toBe(clock.version);
+  });
+  it('dead-letters a malformed message to catalog.events.dlq with its error, and keeps consuming past it', async () => {
+    const key = `poison-${randomUUID()}`;
+    await producer.send({ topic: topic.topic, messages: [{ key, value: 'not an envelope' }] });
+    const letter = await waitUntil(
+      'the poison message is in catalog.events.dlq',
+      async () =>
+        (await listDeadLetters(topic.kafka, topic.topic, 20_000)).find(
+          (l) => l.key === key && l.headers[DlqHeaders.consumer] === sut.groupId,
+        ),
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    expect(letter.value).toBe('not an envelope');
+    expect(letter.headers[DlqHeaders.error]).toMatch(/malformed/i);
+    await topic.waitUntilConsumed(sut.groupId, { startedAt });
   });
 });

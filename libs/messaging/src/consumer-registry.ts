@@ -2,12 +2,14 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import type { HealthIndicatorService } from '@nestjs/terminus';
 import { ReadinessRegistry, type ReadinessContributor } from '@shopmesh/health';
 import { Metrics } from '@shopmesh/metrics';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ConsumerMetrics } from './consumer-metrics';
 import { IdempotentConsumer, type MessageHandler, type SelfIdempotentHandler } from './idempotent-consumer';
 import type { MessagingOptions } from './messaging-options';
-import { KAFKA_CLIENT, KAFKA_PRODUCER, MESSAGING_OPTIONS } from './messaging.tokens';
+import { DeadLetterProducer } from './dead-letter-producer';
+import { KAFKA_CLIENT, MESSAGING_OPTIONS } from './messaging.tokens';
+import { createProducer } from './producer';
 
 export type ConsumerRegistration = {
   /** Unique within the service; the Kafka group is `<service>.<name>`. */
@@ -28,16 +30,17 @@ export class ConsumerRegistry implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger(ConsumerRegistry.name);
   private readonly consumers: IdempotentConsumer[] = [];
   private readonly metrics: ConsumerMetrics;
+  private readonly deadLetters: DeadLetterProducer;
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
-    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     metrics: Metrics,
     readiness: ReadinessRegistry,
     @Optional() private readonly dataSource?: DataSource,
   ) {
     readiness.add(this);
+    this.deadLetters = new DeadLetterProducer(() => createProducer(kafka));
     this.metrics = new ConsumerMetrics(metrics.registry, kafka, () =>
       this.consumers.map((c) => ({ groupId: c.options.name, topics: c.options.topics })),
     );
@@ -48,7 +51,7 @@ export class ConsumerRegistry implements OnApplicationBootstrap, BeforeApplicati
     this.consumers.push(
       new IdempotentConsumer(
         this.kafka,
-        this.producer,
+        this.deadLetters,
         this.dataSource,
         {
           ...this.options.consumer,
@@ -81,6 +84,7 @@ export class ConsumerRegistry implements OnApplicationBootstrap, BeforeApplicati
 
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.allSettled(this.consumers.map((c) => c.stop()));
+    await this.deadLetters.close();
     await this.metrics.close();
   }
 

@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CorrelationContext } from '@shopmesh/logging';
-import type { Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { backoffDelay } from './backoff';
 import { consumerTransactionOf, type ConsumerTransaction } from './consumer-transaction';
 import { EnvelopeSchema, type Envelope } from './envelope';
 import { NonRetriableError } from './errors';
+import type { DeadLetterSender } from './dead-letter-producer';
 import { deadLetterTopicOf, DlqHeaders } from './dead-letters';
 import { Outbox } from './outbox';
 
@@ -66,7 +67,7 @@ export class IdempotentConsumer {
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly producer: Producer,
+    private readonly producer: DeadLetterSender,
     private readonly dataSource: DataSource | undefined,
     readonly options: ConsumerOptions,
     private readonly log: (level: 'warn' | 'error' | 'info', message: string, error?: unknown) => void = () => undefined,

@@ -2,9 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { ConsumerRegistry } from './consumer-registry';
 import type { MessagingOptions } from './messaging-options';
-import { KAFKA_CLIENT, KAFKA_PRODUCER, MESSAGING_OPTIONS } from './messaging.tokens';
+import { KAFKA_CLIENT, MESSAGING_OPTIONS } from './messaging.tokens';
 import { Outbox } from './outbox';
-import { createProducer } from './producer';
 import { RelayLifecycle } from './relay-lifecycle';
 
 /**
@@ -34,11 +33,6 @@ export class MessagingModule {
               retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
               logLevel: logLevel.NOTHING,
             }),
-        },
-        {
-          provide: KAFKA_PRODUCER,
-          inject: [KAFKA_CLIENT],
-          useFactory: (kafka: Kafka) => createProducer(kafka),
         },
         ...(withOutbox
           ? [{ provide: Outbox, useFactory: () => new Outbox(options.relay.wake === 'notify') }, RelayLifecycle]

@@ -1,3 +1,2 @@
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
-export const KAFKA_PRODUCER = Symbol('KAFKA_PRODUCER');

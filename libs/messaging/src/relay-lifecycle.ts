@@ -1,35 +1,27 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Metrics } from '@shopmesh/metrics';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { MessagingOptions } from './messaging-options';
-import { KAFKA_CLIENT, KAFKA_PRODUCER, MESSAGING_OPTIONS } from './messaging.tokens';
+import { KAFKA_CLIENT, MESSAGING_OPTIONS } from './messaging.tokens';
 import { createProducer } from './producer';
 import { OutboxMetrics } from './outbox-metrics';
 import { OutboxRelay } from './outbox-relay';
 
 /** Runs the service's outbox relay while the app is up; stops it before the database closes. */
 @Injectable()
-export class RelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class RelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   readonly relay: OutboxRelay;
 
   constructor(
     dataSource: DataSource,
     @Inject(KAFKA_CLIENT) kafka: Kafka,
-    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
     @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
     metrics: Metrics,
   ) {
-    // a producer of the relay's own, renewed after a failed pass (see ProducerFactory); the shared
-    // one (dead letters of the consumers) is closed at shutdown below
+    // a producer of the relay's own, renewed after a failed pass (see ProducerFactory); the
+    // consumers' dead letters have theirs (DeadLetterProducer)
     this.relay = new OutboxRelay(
       dataSource,
       () => createProducer(kafka),
@@ -45,9 +37,5 @@ export class RelayLifecycle implements OnApplicationBootstrap, BeforeApplication
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.relay.stop();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.producer.disconnect().catch(() => undefined);
   }
 }
