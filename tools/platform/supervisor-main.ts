@@ -38,6 +38,7 @@ async function main(specFile: string): Promise<void> {
     host: spec.host,
     port: spec.port,
     policy: spec.policy,
+    balancer: spec.balancer,
     echo: (line) => void process.stdout.write(`${line}\n`),
   });
   let stopping = false;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { REPO_ROOT } from '../infra/infra-config';
 import { ownedPid } from '../infra/processes';
 import type { SupervisionPolicy } from './supervision-policy';
-import type { SupervisedInstance, SupervisorStatus } from './supervisor';
+import type { SupervisedInstance, SupervisorOptions, SupervisorStatus } from './supervisor';
 
 /** The supervisor's files: what `up` asks it to run, its pid, and where it listens. */
 export const SUPERVISOR_DIR = resolve(REPO_ROOT, '.run/supervisor');
@@ -22,6 +22,7 @@ export interface SupervisorSpec {
   host: string;
   port: number;
   policy: SupervisionPolicy;
+  balancer?: SupervisorOptions['balancer'];
 }
 
 /** The supervisor of this checkout, if it runs: its pid and HTTP address. */

@@ -17,9 +17,10 @@ const started = Date.now();
 if (exitAfter) setTimeout(() => process.exit(1), exitAfter);
 http.createServer((req, res) => {
   const live = !liveFor || Date.now() - started < liveFor;
-  res.writeHead(req.url === '/health/live' && !live ? 503 : 200).end('{}');
+  res.writeHead(req.url === '/health/live' && !live ? 503 : 200).end(JSON.stringify({ port: process.env.PORT, pid: process.pid }));
 }).listen(Number(process.env.PORT), '127.0.0.1');
-process.on('SIGTERM', () => process.exit(0));
+// a drain: still serving for DRAIN_MS after SIGTERM, as the apps do
+process.on('SIGTERM', () => setTimeout(() => process.exit(0), Number(process.env.DRAIN_MS || 0)));
 `;
 
 type LogLine = { event: string; instanceId?: string; reason?: string; delayMs?: number; pid?: number };
@@ -41,15 +42,23 @@ describe('Supervisor (stand-in app processes)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const supervise = async (instances: Array<Omit<SupervisedInstance, 'httpPort'> & { env: Record<string, string> }>) => {
+  type Stand = Omit<SupervisedInstance, 'httpPort' | 'surge'> & { env: Record<string, string>; surge?: Record<string, string> };
+  const supervise = async (instances: Stand[], balancer?: { app: string }) => {
     const withPorts = await Promise.all(
-      instances.map(async (i) => {
+      instances.map(async ({ surge, ...i }): Promise<SupervisedInstance> => {
         const port = String(await freePort());
-        return { ...i, httpPort: port, env: { ...i.env, PORT: port } };
+        const surgePort = String(await freePort());
+        return {
+          ...i,
+          httpPort: port,
+          env: { ...i.env, PORT: port },
+          ...(surge ? { surge: { httpPort: surgePort, env: { ...i.env, ...surge, PORT: surgePort } } } : {}),
+        };
       }),
     );
     supervisor = new Supervisor({
       instances: withPorts,
+      ...(balancer ? { balancer: { app: balancer.app, host: '127.0.0.1', port: await freePort() } } : {}),
       childEnv: { PATH: process.env.PATH ?? '' },
       cwd: dir,
       scriptOf: () => script,
@@ -139,5 +148,53 @@ describe('Supervisor (stand-in app processes)', () => {
     ]);
     expect(logged().filter((l) => l.event === 'instance_failed')).toEqual([]);
     expect((await fetch(`${s.url}/restart?app=nope`, { method: 'POST' })).status).toBe(404);
+  }, 20_000);
+
+  it('replaces each instance beside the running one, behind the balancer: no request fails through two rolling restarts', async () => {
+    const s = await supervise(
+      [
+        { id: 'web', app: 'web', env: { DRAIN_MS: '300' }, surge: {} },
+        { id: 'web-2', app: 'web', env: { DRAIN_MS: '300' }, surge: {} },
+      ],
+      { app: 'web' },
+    );
+    await s.start();
+    const home = s.status().instances.map((i) => i.httpPort);
+    const answers: Array<{ status: number; port?: string }> = [];
+    let running = true;
+    const load = (async () => {
+      while (running) {
+        const res = await fetch(`${s.balancerUrl}/anything`, { method: 'POST', body: '{}' });
+        answers.push({ status: res.status, ...((await res.json()) as { port?: string }) });
+      }
+    })();
+    await s.restartApp('web');
+    const surged = s.status().instances.map((i) => i.httpPort);
+    await s.restartApp('web');
+    running = false;
+    await load;
+
+    expect(surged.filter((port) => home.includes(port))).toEqual([]);
+    expect(s.status().instances.map((i) => i.httpPort)).toEqual(home); // back on its own ports
+    expect(answers.length).toBeGreaterThan(20);
+    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+    expect(new Set(answers.map((a) => a.port))).toEqual(new Set([...home, ...surged]));
+    const replaced = logged().filter((l) => l.event === 'instance_replaced');
+    expect(replaced.map((l) => l.instanceId)).toEqual(['web', 'web-2', 'web', 'web-2']);
+    expect(logged().filter((l) => l.event === 'instance_failed')).toEqual([]);
+  }, 30_000);
+
+  it('rolls back a replacement that dies before it is ready: the previous process keeps serving', async () => {
+    const s = await supervise([{ id: 'api', app: 'api', env: {}, surge: { EXIT_AFTER_MS: '50' } }], { app: 'api' });
+    await s.start();
+    const before = s.status().instances[0];
+    await expect(s.restartApp('api')).rejects.toThrow(/the replacement failed .*rolled back to pid/);
+    expect(s.status().instances[0]).toMatchObject({ phase: 'ready', pid: before?.pid, httpPort: before?.httpPort });
+    const res = await fetch(`${s.balancerUrl}/x`);
+    expect({ status: res.status, port: ((await res.json()) as { port: string }).port }).toEqual({
+      status: 200,
+      port: before?.httpPort,
+    });
+    expect(logged().find((l) => l.event === 'replacement_rolled_back')).toMatchObject({ instanceId: 'api' });
   }, 20_000);
 });

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { HttpBalancer } from './http-balancer';
 import { writeScrapeTargets, type ScrapeTarget } from './scrape-targets';
 import {
   LivenessCounter,
@@ -28,6 +29,19 @@ export interface SupervisedInstance {
    * Without it, the instance starts once the one before it in the list is ready.
    */
   after?: readonly string[];
+  /**
+   * Where a replacement runs during a rolling restart (other ports): it starts beside the running
+   * process and takes over once ready, so the app never has fewer ready instances (a surge, as
+   * Kubernetes' `maxUnavailable: 0`). Callers find it through the service registry. Without it the
+   * instance is stopped first and started again on its ports.
+   */
+  surge?: Placement;
+}
+
+/** The ports (and the variables that set them) one process of an instance runs on. */
+export interface Placement {
+  httpPort: string;
+  env: Record<string, string>;
 }
 
 export interface SupervisorOptions {
@@ -51,6 +65,11 @@ export interface SupervisorOptions {
   policy: SupervisionPolicy;
   /** Each log line is also passed here (stdout for `npm run up`'s supervisor). */
   echo?: (line: string) => void;
+  /**
+   * An HTTP balancer in front of one app's instances (the gateway's): it listens here and sends
+   * requests to the instances that are ready, none to one that is stopping.
+   */
+  balancer?: { app: string; host: string; port: number };
 }
 
 /** Where an instance is in its life. */
@@ -82,6 +101,8 @@ export interface SupervisorStatus {
 
 interface Member {
   spec: SupervisedInstance;
+  /** Where the current process runs: the spec's ports, or its surge placement after an odd number of rolling restarts. */
+  placement: Placement;
   phase: Phase;
   child?: ChildProcess;
   startedAt?: number;
@@ -94,6 +115,8 @@ interface Member {
   liveness: LivenessCounter;
   restartTimer?: NodeJS.Timeout;
   lastRestart?: InstanceStatus['lastRestart'];
+  /** During a surge replacement: the process still serving until its replacement is ready. */
+  previous?: { child: ChildProcess; placement: Placement };
   /** Resolved when the current process is ready, rejected if it exits first. */
   readyWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }>;
 }
@@ -117,10 +140,12 @@ export class Supervisor {
   private started = false;
   private closing = false;
   private readonly logFile: string;
+  private readonly balancer?: HttpBalancer;
 
   constructor(private readonly options: SupervisorOptions) {
     this.members = options.instances.map((spec) => ({
       spec,
+      placement: { httpPort: spec.httpPort, env: spec.env },
       phase: 'stopped',
       restarts: 0,
       failuresInRow: 0,
@@ -142,6 +167,12 @@ export class Supervisor {
       registers: [this.registry],
     });
     for (const { spec } of this.members) this.instanceUp.set({ app: spec.app, instance_id: spec.id }, 0);
+    if (options.balancer) this.balancer = new HttpBalancer(options.balancer);
+  }
+
+  /** The balancer's address (`http://host:port`), if the supervisor runs one. */
+  get balancerUrl(): string | undefined {
+    return this.balancer?.url;
   }
 
   /** The supervisor's HTTP address once listening (`http://host:port`). */
@@ -165,6 +196,7 @@ export class Supervisor {
       server.listen(this.options.port, this.options.host, () => ok());
     });
     this.server = server;
+    await this.balancer?.listen();
     this.writeTargets();
     this.log('info', 'supervisor listening', { event: 'supervisor_started', url: this.url, instances: this.members.length });
   }
@@ -213,7 +245,7 @@ export class Supervisor {
       instances: this.members.map((m) => ({
         id: m.spec.id,
         app: m.spec.app,
-        httpPort: m.spec.httpPort,
+        httpPort: m.placement.httpPort,
         phase: m.phase,
         ...(m.child?.pid !== undefined && m.phase !== 'stopped' && m.phase !== 'backoff' ? { pid: m.child.pid } : {}),
         restarts: m.restarts,
@@ -230,8 +262,9 @@ export class Supervisor {
   }
 
   /**
-   * Rolling restart of an app's instances, one at a time: a planned stop (SIGTERM: the instance
-   * drains), a new process, and the next only once that one is ready.
+   * Rolling restart of an app's instances, one at a time, the next only once the one before is
+   * ready again. An instance with a surge placement is replaced ({@link replace}); one without is
+   * stopped (SIGTERM: it drains) and started again. A planned stop is not counted as a failure.
    */
   async restartApp(app: string): Promise<Array<{ id: string; pid?: number; seconds: number }>> {
     const members = this.members.filter((m) => m.spec.app === app);
@@ -239,14 +272,73 @@ export class Supervisor {
     const done: Array<{ id: string; pid?: number; seconds: number }> = [];
     for (const member of members) {
       const started = Date.now();
-      this.log('info', 'planned restart', { event: 'planned_restart', instanceId: member.spec.id, app });
-      await this.stopMember(member);
-      member.failuresInRow = 0;
-      this.launch(member);
-      await this.untilReady(member);
+      const surge = member.spec.surge !== undefined && member.phase === 'ready';
+      this.log('info', 'planned restart', { event: 'planned_restart', instanceId: member.spec.id, app, surge });
+      if (surge) {
+        await this.replace(member);
+      } else {
+        await this.stopMember(member);
+        member.failuresInRow = 0;
+        this.launch(member);
+        await this.untilReady(member);
+      }
       done.push({ id: member.spec.id, pid: member.child?.pid, seconds: (Date.now() - started) / 1000 });
     }
     return done;
+  }
+
+  /**
+   * Replaces an instance's process without a moment with fewer instances ready: the new process
+   * starts on the other placement beside the running one, and only once it is ready is the old one
+   * taken out of rotation and drained. If the new one exits or is not ready in time, it is stopped
+   * and the old one keeps serving (a rollback): the error says why.
+   */
+  private async replace(member: Member): Promise<void> {
+    const previous = { child: member.child as ChildProcess, placement: member.placement };
+    const { spec } = member;
+    const home: Placement = { httpPort: spec.httpPort, env: spec.env };
+    member.previous = previous;
+    this.recordState(member, previous.child.pid ?? 0, previous.placement, `${spec.id}-previous`);
+    member.placement = previous.placement.httpPort === home.httpPort ? (spec.surge as Placement) : home;
+    member.failuresInRow = 0;
+    this.launch(member);
+    this.writeTargets();
+    try {
+      await this.untilReady(member);
+    } catch (error) {
+      const replacement = member.child;
+      member.child = previous.child;
+      member.placement = previous.placement;
+      member.previous = undefined;
+      member.phase = 'ready';
+      if (replacement) await stopChild(replacement);
+      this.forgetState(member, `${spec.id}-previous`);
+      this.recordState(member, previous.child.pid ?? 0, previous.placement);
+      this.writeTargets();
+      this.updateRotation();
+      void this.watch(member, previous.child);
+      const why = error instanceof Error ? error.message : String(error);
+      this.log('warn', 'replacement failed; the previous process keeps serving', {
+        event: 'replacement_rolled_back',
+        instanceId: spec.id,
+        app: spec.app,
+        why,
+      });
+      throw new Error(`${spec.id}: the replacement failed (${why}); rolled back to pid ${previous.child.pid}`);
+    }
+    member.previous = undefined;
+    this.updateRotation();
+    await stopChild(previous.child);
+    this.forgetState(member, `${spec.id}-previous`);
+    this.writeTargets();
+    this.log('info', 'instance replaced', {
+      event: 'instance_replaced',
+      instanceId: spec.id,
+      app: spec.app,
+      pid: member.child?.pid,
+      previousPid: previous.child.pid,
+      httpPort: member.placement.httpPort,
+    });
   }
 
   /** Stops supervising; with `instances`, also stops every instance (callers first) and waits for them. */
@@ -263,6 +355,7 @@ export class Supervisor {
       this.server.close(() => ok());
       this.server.closeAllConnections();
     });
+    await this.balancer?.close();
     this.log('info', 'supervisor stopped', { event: 'supervisor_stopped', instancesStopped: options.instances });
   }
 
@@ -279,22 +372,28 @@ export class Supervisor {
       cwd: this.options.cwd,
       detached: true,
       stdio: ['ignore', out, out],
-      env: { ...this.options.childEnv, ...spec.env },
+      env: { ...this.options.childEnv, ...member.placement.env },
     });
     closeSync(out);
     member.child = child;
     member.phase = 'starting';
     member.startedAt = Date.now();
     child.once('exit', (code, signal) => this.exited(member, child, code, signal));
-    if (child.pid !== undefined) this.recordState(member, child.pid);
-    this.log('info', 'instance started', { event: 'instance_started', instanceId: spec.id, app: spec.app, pid: child.pid });
+    if (child.pid !== undefined) this.recordState(member, child.pid, member.placement);
+    this.log('info', 'instance started', {
+      event: 'instance_started',
+      instanceId: spec.id,
+      app: spec.app,
+      pid: child.pid,
+      httpPort: member.placement.httpPort,
+    });
     void this.watch(member, child);
   }
 
   /** Readiness until ready (or killed as never ready), then liveness checks for as long as this process runs. */
   private async watch(member: Member, child: ChildProcess): Promise<void> {
     const { policy } = this.options;
-    const base = `http://127.0.0.1:${member.spec.httpPort}`;
+    const base = `http://127.0.0.1:${member.placement.httpPort}`;
     const current = () => member.child === child && child.exitCode === null && child.signalCode === null;
     const answers = async (path: string, timeoutMs: number) => {
       try {
@@ -318,6 +417,7 @@ export class Supervisor {
           pid: child.pid,
           afterMs: Date.now() - (member.startedAt ?? Date.now()),
         });
+        this.updateRotation();
         for (const waiter of member.readyWaiters.splice(0)) waiter.resolve();
         break;
       }
@@ -368,6 +468,14 @@ export class Supervisor {
     this.instanceUp.set({ app: member.spec.app, instance_id: member.spec.id }, 0);
     const exit = signal ? `signal ${signal}` : `code ${code}`;
     const waiters = member.readyWaiters.splice(0);
+    const wasReady = member.phase === 'ready';
+    member.phase = 'stopped';
+    if (wasReady) this.updateRotation();
+    if (member.previous) {
+      // a replacement that died: the rolling restart rolls back to the previous process
+      for (const waiter of waiters) waiter.reject(new Error(`the new process exited (${exit})`));
+      return;
+    }
     if (member.planned || this.closing) {
       member.phase = 'stopped';
       for (const waiter of waiters) waiter.reject(new Error(`${member.spec.id} was stopped`));
@@ -415,7 +523,7 @@ export class Supervisor {
     return new Promise((ok, fail) => member.readyWaiters.push({ resolve: ok, reject: fail }));
   }
 
-  /** A planned stop: SIGTERM (the app drains), SIGKILL after 30 s; a pending restart is cancelled. */
+  /** A planned stop: out of rotation, then SIGTERM (the app drains), SIGKILL after 30 s; a pending restart is cancelled. */
   private async stopMember(member: Member): Promise<void> {
     clearTimeout(member.restartTimer);
     member.planned = true;
@@ -425,27 +533,42 @@ export class Supervisor {
       return;
     }
     member.phase = 'stopping';
-    const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    await exited;
-    clearTimeout(timer);
+    this.updateRotation();
+    await stopChild(child);
   }
 
-  private recordState(member: Member, pid: number): void {
+  /** The balancer's rotation: every ready instance of its app, and a process being replaced until its replacement is ready. */
+  private updateRotation(): void {
+    if (!this.balancer || !this.options.balancer) return;
+    const { app } = this.options.balancer;
+    this.balancer.setRotation(
+      this.members
+        .filter((m) => m.spec.app === app)
+        .flatMap((m) => [
+          ...(m.previous ? [{ id: `${m.spec.id}-previous`, port: Number(m.previous.placement.httpPort) }] : []),
+          ...(m.phase === 'ready' ? [{ id: m.spec.id, port: Number(m.placement.httpPort) }] : []),
+        ]),
+    );
+  }
+
+  /** What `npm run down` reads: one file per process (`<id>-previous` while one is being replaced). */
+  private recordState(member: Member, pid: number, placement: Placement, id = member.spec.id): void {
     if (!this.options.stateDir) return;
-    const { id, app, httpPort, env } = member.spec;
-    writeFileSync(resolve(this.options.stateDir, `${id}.json`), JSON.stringify({ id, app, pid, httpPort, env }));
+    const { app } = member.spec;
+    writeFileSync(
+      resolve(this.options.stateDir, `${id}.json`),
+      JSON.stringify({ id, app, pid, httpPort: placement.httpPort, env: placement.env }),
+    );
   }
 
-  private forgetState(member: Member): void {
-    if (this.options.stateDir) rmSync(resolve(this.options.stateDir, `${member.spec.id}.json`), { force: true });
+  private forgetState(member: Member, id = member.spec.id): void {
+    if (this.options.stateDir) rmSync(resolve(this.options.stateDir, `${id}.json`), { force: true });
   }
 
   private writeTargets(): void {
     if (!this.options.targetsFile) return;
     const targets: ScrapeTarget[] = this.members.map((m) => ({
-      address: `127.0.0.1:${m.spec.httpPort}`,
+      address: `127.0.0.1:${m.placement.httpPort}`,
       app: m.spec.app,
       instanceId: m.spec.id,
     }));
@@ -487,4 +610,14 @@ export class Supervisor {
     appendFileSync(this.logFile, `${line}\n`);
     this.options.echo?.(line);
   }
+}
+
+/** SIGTERM (the app drains), SIGKILL after 30 s; resolves once the process has exited. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
 }

@@ -2,15 +2,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { generateDevKeyPair } from '@shopmesh/auth';
-import { SERVICES, readEnvFile } from '@shopmesh/config';
+import { readEnvFile } from '@shopmesh/config';
 import { infraUp } from '../infra';
 import { REPO_ROOT } from '../infra/infra-config';
 import { isAlive, tailOf } from '../infra/processes';
 import { waitUntil } from '../infra/wait-until';
-import { APPS, INSTANCE_PORT_STEP } from './apps';
-import { LOG_DIR, runningInstances, instancePlan } from './instances';
+import { APPS } from './apps';
+import { LOG_DIR, runningInstances } from './instances';
+import { BALANCED_APP, platformPlan } from './plan';
 import { supervisionPolicyFrom } from './supervision-policy';
-import type { SupervisedInstance } from './supervisor';
 import {
   SUPERVISOR_DIR,
   SUPERVISOR_SCRIPT,
@@ -30,9 +30,10 @@ function parseScale(args: readonly string[]): Map<string, number> {
     if (value === undefined) return;
     const [app, n] = value.split('=');
     const spec = APPS.find((a) => a.name === app);
-    if (!spec?.scaling || !n || !/^[1-9]\d?$/.test(n))
+    const scalable = (a: (typeof APPS)[number]) => a.scaling !== undefined || a.name === BALANCED_APP;
+    if (!spec || !scalable(spec) || !n || !/^[1-9]\d?$/.test(n))
       throw new Error(
-        `--scale ${value}: expected <service>=<1-99> for one of ${APPS.filter((a) => a.scaling)
+        `--scale ${value}: expected <app>=<1-99> for one of ${APPS.filter(scalable)
           .map((a) => a.name)
           .join(', ')}`,
       );
@@ -136,28 +137,11 @@ async function up(args: readonly string[]): Promise<void> {
       if (app.migrate) runNode(app.migrate, `${app.name} migrations`);
       if (app.seed) runNode(app.seed, `${app.name} demo data`);
     }
-    // callers find every instance of a scaled service through static discovery's address list
-    const callerEnv: Record<string, string> = {};
-    for (const app of APPS) {
-      const count = scale.get(app.name) ?? 1;
-      if (app.scaling && count > 1) {
-        const tcp = Number(env[app.scaling.tcpPortVar]);
-        const host = (env[app.scaling.advertisedVar] ?? '127.0.0.1').split(':')[0];
-        callerEnv[app.scaling.addressesVar] = Array.from(
-          { length: count },
-          (_, i) => `${host}:${tcp + i * INSTANCE_PORT_STEP}`,
-        ).join(',');
-      }
-    }
-    const instances: SupervisedInstance[] = APPS.flatMap((app) =>
-      Array.from({ length: scale.get(app.name) ?? 1 }, (_, i) => {
-        const plan = instancePlan(app, i + 1, env);
-        const after = SERVICES[app.name].calls;
-        return { id: plan.id, app: app.name, httpPort: plan.httpPort, env: { ...plan.env, ...callerEnv }, after };
-      }),
-    );
+    // services in the Redis registry, the gateways behind the supervisor's balancer (tools/platform/plan.ts)
+    const { instances, balancer } = platformPlan(env, scale);
     await startSupervisor({
       instances,
+      balancer,
       host: env.SUPERVISOR_HOST ?? '127.0.0.1',
       port: Number(env.SUPERVISOR_PORT ?? '9100'),
       policy: supervisionPolicyFrom(env),
@@ -166,7 +150,7 @@ async function up(args: readonly string[]): Promise<void> {
   const supervisor = runningSupervisor()?.url ?? '';
   const prometheus = infra.components.prometheus ? infra.config.prometheus.url : undefined;
   say(`\nShopMesh is up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  say(`  API          http://localhost:${gatewayPort}/v1/products`);
+  say(`  API          http://localhost:${gatewayPort}/v1/products  (the supervisor's balancer over every gateway instance)`);
   say(`  API docs     http://localhost:${gatewayPort}/docs  (OpenAPI: /docs-json)`);
   const { zipkin } = infra.config;
   say(

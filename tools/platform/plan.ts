@@ -1,0 +1,71 @@
+import { SERVICES, envNamesOf, type ServiceName } from '@shopmesh/config';
+import { APPS, INSTANCE_PORT_STEP, type AppSpec } from './apps';
+import { instancePlan } from './instances';
+import type { Placement, SupervisedInstance, SupervisorOptions } from './supervisor';
+
+/** The app `npm run up` runs behind its HTTP balancer, on instances of its own ports. */
+export const BALANCED_APP: ServiceName = 'gateway';
+
+/** Instances of the balanced app when `--scale` does not say: two, so that one can restart while the other serves. */
+export const DEFAULT_BALANCED_INSTANCES = 2;
+
+/**
+ * How far a replacement's ports are from the instance's own during a rolling restart: catalog on
+ * 4002/9102 is replaced by a process on 24002/29102 (and back on the next restart). Far above the
+ * ports of 99 scaled instances, below the ephemeral range.
+ */
+export const SURGE_PORT_OFFSET = 20_000;
+
+/** What `npm run up` runs: every instance, in start order, and the balancer in front of the gateway. */
+export interface PlatformPlan {
+  instances: SupervisedInstance[];
+  balancer: NonNullable<SupervisorOptions['balancer']>;
+}
+
+const shifted = (app: AppSpec, placement: Placement, env: Record<string, string>, by: number): Placement => {
+  const port = (name: string): string => String(Number(placement.env[name] ?? env[name]) + by);
+  const httpPort = String(Number(placement.httpPort) + by);
+  if (!app.scaling) return { httpPort, env: { [app.httpPortVar]: httpPort } };
+  const tcpPort = port(app.scaling.tcpPortVar);
+  const host = (env[app.scaling.advertisedVar] ?? '127.0.0.1:0').split(':')[0] ?? '127.0.0.1';
+  return {
+    httpPort,
+    env: { [app.httpPortVar]: httpPort, [app.scaling.tcpPortVar]: tcpPort, [app.scaling.advertisedVar]: `${host}:${tcpPort}` },
+  };
+};
+
+/**
+ * Every app's instances (`scale`: how many of an app, one by default, {@link DEFAULT_BALANCED_INSTANCES}
+ * gateways) with the ports of each and of its surge replacement. Services register in the Redis
+ * registry and their callers discover them there, so an instance on new ports (a replacement, a
+ * blue-green set) is found within a refresh, and one that stops is deregistered before it drains.
+ * The gateways listen on ports of their own (`GATEWAY_PORT` + 10 × n); the balancer takes `GATEWAY_PORT`.
+ */
+export function platformPlan(
+  env: Readonly<Record<string, string>>,
+  scale: ReadonlyMap<string, number> = new Map(),
+): PlatformPlan {
+  const discovery: Record<string, string> = { SERVICE_REGISTRY: 'redis' };
+  for (const app of APPS) if (app.scaling) discovery[envNamesOf(app.name).discovery] = 'redis';
+  const instances = APPS.flatMap((app) => {
+    const balanced = app.name === BALANCED_APP;
+    const count = scale.get(app.name) ?? (balanced ? DEFAULT_BALANCED_INSTANCES : 1);
+    return Array.from({ length: count }, (_, i): SupervisedInstance => {
+      const plan = instancePlan(app, i + 1, env);
+      const own: Placement = balanced
+        ? shifted(app, { httpPort: env[app.httpPortVar] ?? '', env: {} }, env, (i + 1) * INSTANCE_PORT_STEP)
+        : plan;
+      const surge = shifted(app, own, env, SURGE_PORT_OFFSET);
+      return {
+        id: plan.id,
+        app: app.name,
+        httpPort: own.httpPort,
+        env: { ...discovery, ...own.env },
+        surge: { httpPort: surge.httpPort, env: { ...discovery, ...surge.env } },
+        after: SERVICES[app.name].calls,
+      };
+    });
+  });
+  const balancerHost = env[envNamesOf(BALANCED_APP).httpHost] ?? '127.0.0.1';
+  return { instances, balancer: { app: BALANCED_APP, host: balancerHost, port: Number(env[envNamesOf(BALANCED_APP).httpPort]) } };
+}
