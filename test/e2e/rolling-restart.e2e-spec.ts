@@ -1,72 +1,138 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppProcess, freePort, testEnv, waitUntil } from '@shopmesh/testing';
-import { prepareCatalogDatabase } from './catalog-database';
-import { steadyLoad } from './steady-load';
+import { DEMO_PRODUCTS } from '@shopmesh/demo-data';
+import { REPO_ROOT } from '@shopmesh/testing';
+import { seedInventory } from '../../apps/inventory/src/seed/seed';
+import { auditConnectionOf } from '../../tools/invariants/audit-invariants';
+import { concludeLoad, runLoad, type LoadEvent, type LoadResult } from '../../tools/load';
+import { APPS } from '../../tools/platform/apps';
+import { platformPlan } from '../../tools/platform/plan';
+import { DEFAULT_SUPERVISION_POLICY } from '../../tools/platform/supervision-policy';
+import { Supervisor } from '../../tools/platform/supervisor';
+import { preparePlatform, type PreparedPlatform } from './platform';
+import { PrivateKafka } from './private-kafka';
+
+/** Requests that failed from a shopper's side: not business answers (409 out of stock, 402 declined…). */
+const failedOf = (result: LoadResult) =>
+  result.requests.filter((r) => ['server-error', 'timeout', 'network', 'mismatch', 'rate-limited'].includes(r.outcome));
 
 /**
- * Two catalog instances registered in the Redis registry; the gateway discovers them there. A
- * rolling restart (each instance in turn: unready and deregistered first, in-flight calls finish,
- * then stop, start, ready) under a steady load through the gateway fails no request.
+ * The platform as `npm run up` runs it (tools/platform/plan.ts): every service in the Redis
+ * registry, two gateways behind the supervisor's balancer, each app a real process from dist/, on
+ * the suite's own databases, Redis namespace and Kafka broker. Upgrades under the load generator's
+ * shopper mix must fail no request, leave every order final and the invariants clean.
  */
-describe('rolling restart of catalog under load (real processes, Redis registry)', () => {
-  let env: Record<string, string>;
-  let dropDatabase: (() => Promise<void>) | undefined;
-  const catalogs: AppProcess[] = [];
-  let gateway: AppProcess;
+describe('zero-downtime upgrades under checkout load (real processes, private Kafka)', () => {
+  let kafka: PrivateKafka;
+  let platform: PreparedPlatform;
+  let supervisor: Supervisor;
+  let runDir: string;
 
   beforeAll(async () => {
-    const base = testEnv({ RPC_TIMEOUT_MS: '2000', SHUTDOWN_DRAIN_MS: '1500', LOG_LEVEL: 'warn' });
-    const db = await prepareCatalogDatabase('e2e_rolling', base);
-    dropDatabase = db.drop;
-    env = {
-      ...base,
-      CATALOG_DB_NAME: db.database,
-      CATALOG_OPS_HOST: '127.0.0.1',
-      GATEWAY_HOST: '127.0.0.1',
-      SERVICE_REGISTRY: 'redis',
-      REGISTRY_TTL_MS: '3000',
-      REGISTRY_NAMESPACE: `test-${randomBytes(4).toString('hex')}`,
-      CATALOG_DISCOVERY: 'redis',
-    };
-    for (let i = 0; i < 2; i += 1) {
-      const [tcp, ops] = [await freePort(), await freePort()];
-      const own = {
-        CATALOG_TCP_PORT: String(tcp),
-        CATALOG_OPS_PORT: String(ops),
-        CATALOG_ADVERTISED_ADDRESS: `127.0.0.1:${tcp}`,
-      };
-      catalogs.push(await new AppProcess('catalog', { ...env, ...own }, ops).start());
-    }
-    const http = await freePort();
-    gateway = await new AppProcess('gateway', { ...env, GATEWAY_PORT: String(http) }, http).start();
-    // only catalog runs here (no identity): wait for what this test uses, the product reads
-    await waitUntil('gateway serves products', async () => (await fetch(`${gateway.url}/v1/products?limit=1`)).status === 200, {
-      timeoutMs: 15_000,
+    kafka = await PrivateKafka.create();
+    [platform] = await Promise.all([
+      preparePlatform('rolling', {
+        KAFKA_BROKERS: kafka.brokers,
+        REGISTRY_NAMESPACE: `rolling-${randomBytes(4).toString('hex')}`,
+        REGISTRY_TTL_MS: '3000',
+        // longer than the callers' registry refresh (1 s): a deregistered instance gets no new call before it stops
+        SHUTDOWN_DRAIN_MS: '2000',
+        RPC_TIMEOUT_MS: '5000',
+        LOG_LEVEL: 'warn',
+      }),
+      kafka.start(),
+    ]);
+    await seedInventory({ ...platform.env });
+    runDir = mkdtempSync(join(tmpdir(), 'shopmesh-rolling-'));
+    const plan = platformPlan(platform.env);
+    supervisor = new Supervisor({
+      instances: plan.instances,
+      balancer: { ...plan.balancer, host: '127.0.0.1' },
+      childEnv: { PATH: process.env.PATH ?? '', ...platform.env },
+      cwd: REPO_ROOT,
+      logDir: join(runDir, 'logs'),
+      host: '127.0.0.1',
+      port: 0,
+      policy: { ...DEFAULT_SUPERVISION_POLICY, restartDelayMs: 500, maxRestartDelayMs: 2000 },
     });
-  }, 120_000);
+    await supervisor.start();
+  }, 240_000);
 
   afterAll(async () => {
-    await Promise.all([gateway?.stop(), ...catalogs.map((c) => c.stop())]);
-    await dropDatabase?.();
-  });
+    await supervisor?.stop({ instances: true });
+    await platform?.dropAll();
+    await kafka?.destroy();
+    if (runDir) rmSync(runDir, { recursive: true, force: true });
+  }, 90_000);
 
-  it('fails no request', async () => {
-    const load = steadyLoad(gateway.url);
-    await sleep(1000);
-    for (const catalog of catalogs) {
-      await expect(catalog.stop()).resolves.toBe(0);
-      await catalog.start();
-      await waitUntil(
-        'the restarted instance is ready',
-        async () => (await fetch(`${catalog.url}/health/ready`)).status === 200,
-        { timeoutMs: 20_000 },
-      );
-      await sleep(1500); // the gateway's registry refresh sees it again
+  const products = DEMO_PRODUCTS.map((p) => ({
+    id: p.id,
+    name: p.name,
+    category: p.category,
+    price: { amount: p.priceAmount, currency: p.priceCurrency },
+  }));
+
+  /** Runs the shopper mix until `during` resolves, then lets every order become final; the verdict and report. */
+  async function underLoad(name: string, during: (mark: (label: string) => void) => Promise<void>) {
+    const events: LoadEvent[] = [];
+    const abort = new AbortController();
+    const load = runLoad({
+      gatewayUrl: supervisor.balancerUrl ?? '',
+      rate: 6,
+      durationMs: 600_000,
+      seed: 7,
+      products,
+      // tok_timeout waits out the step deadline: a saga outcome, not an upgrade's
+      paymentTokens: { tok_visa: 70, tok_decline: 15, tok_flaky: 15 },
+      shoppers: 10,
+      settleMs: 30_000,
+      signal: abort.signal,
+    });
+    await sleep(2000);
+    try {
+      await during((label) => events.push({ at: Date.now(), label }));
+      await sleep(2000);
+    } finally {
+      abort.abort();
     }
-    const statuses = (await load.stop()).map((sample) => sample.status);
+    const result = await load;
+    const reportDir = resolve(REPO_ROOT, '.run/reports');
+    mkdirSync(reportDir, { recursive: true });
+    const conclusion = await concludeLoad(result, {
+      audit: auditConnectionOf(platform.env, platform.databases),
+      reportPath: join(reportDir, `${name}.html`),
+      events,
+    });
+    const failed = failedOf(result);
+    process.stdout.write(
+      `${name}: ${result.requests.length} requests, ${failed.length} failed, ${conclusion.summary.orders.placed} orders ` +
+        `${JSON.stringify(conclusion.summary.orders.byOutcome)}; report ${conclusion.reportPath}\n`,
+    );
+    return { result, failed, ...conclusion };
+  }
 
-    expect(statuses.length).toBeGreaterThan(100);
-    expect(statuses.filter((s) => s !== 200)).toEqual([]);
-  });
+  it('a rolling restart of every app, one after another (the two gateways included): zero failed requests, every order final, the invariants clean', async () => {
+    const restarted: string[] = [];
+    const { result, failed, summary, verdict } = await underLoad('rolling-restart', async (mark) => {
+      for (const app of APPS) {
+        mark(`restart ${app.name}`);
+        const done = await supervisor.restartApp(app.name);
+        restarted.push(...done.map((d) => d.id));
+      }
+    });
+
+    expect(restarted).toEqual(supervisor.status().instances.map((i) => i.id));
+    expect(restarted).toContain('gateway-2');
+    expect(result.sessions).toMatchObject({ dropped: 0 }); // (`aborted`: the arrivals the abort cut off)
+    expect(result.requests.length).toBeGreaterThan(200);
+    expect(failed).toEqual([]);
+    expect(summary.orders.placed).toBeGreaterThan(10);
+    expect(summary.orders.notFinal).toEqual([]);
+    expect(verdict.violations).toEqual([]);
+    // every instance now runs on its surge ports, registered there; nothing restarted on its own
+    expect(supervisor.status().instances.filter((i) => i.restarts > 0 || i.phase !== 'ready')).toEqual([]);
+  }, 300_000);
 });

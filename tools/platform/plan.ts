@@ -22,9 +22,12 @@ export interface PlatformPlan {
   balancer: NonNullable<SupervisorOptions['balancer']>;
 }
 
-const shifted = (app: AppSpec, placement: Placement, env: Record<string, string>, by: number): Placement => {
-  const port = (name: string): string => String(Number(placement.env[name] ?? env[name]) + by);
-  const httpPort = String(Number(placement.httpPort) + by);
+/** A port `by` above, or below if above is past 65535 (the free ports a test platform picks are high). */
+const moved = (port: number, by: number): string => String(port + by <= 65_535 || by <= 0 ? port + by : port - by);
+
+const shifted = (app: AppSpec, placement: Placement, env: Readonly<Record<string, string>>, by: number): Placement => {
+  const port = (name: string): string => moved(Number(placement.env[name] ?? env[name]), by);
+  const httpPort = moved(Number(placement.httpPort), by);
   if (!app.scaling) return { httpPort, env: { [app.httpPortVar]: httpPort } };
   const tcpPort = port(app.scaling.tcpPortVar);
   const host = (env[app.scaling.advertisedVar] ?? '127.0.0.1:0').split(':')[0] ?? '127.0.0.1';
