@@ -31,7 +31,7 @@ export function checkChanges(changes: Record<string, unknown>, field = 'changes'
     }
   }
   if (Object.keys(changes).length === 0) errors.push({ field, message: 'expected at least one setting to change' });
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: changes as SettingsChanges };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: changes };
 }
 
 /** The stored values after a change: `null` removes a value (back to the default). */
@@ -41,7 +41,7 @@ export function applyChanges(current: StoredValues, changes: SettingsChanges): S
     if (value === null) delete next[key];
     else next[key] = value;
   }
-  return next as StoredValues;
+  return next;
 }
 
 /** The stored document (JSON) as read: its valid values, and what was wrong with the rest. */
@@ -73,5 +73,5 @@ export function readStoredValues(json: string): ReadValues {
     if (problem) errors.push({ field: `values.${key}`, message: problem });
     else values[key] = value;
   }
-  return { values: values as StoredValues, errors };
+  return { values: values, errors };
 }
