@@ -502,6 +502,110 @@ describe('checkout through the gateway (real processes)', () => {
     }, 90_000);
   });
 
+  describe('live settings (through the admin API)', () => {
+    type Settings = { version: number; values: Record<string, unknown> };
+    const settingsOf = async (): Promise<Settings> =>
+      (await client.json<Settings>(client.call('GET', '/v1/admin/settings', admin))).body;
+    const change = (version: number, changes: Record<string, unknown>, reason = 'e2e') =>
+      client.json<{ version: number } & Problem>(client.call('PATCH', '/v1/admin/settings', admin, { version, changes, reason }));
+    const appliedVersion = async (app: AppProcess): Promise<number | undefined> => {
+      const res = await fetch(`${app.url}/health/ready`);
+      return ((await res.json()) as { details: { settings?: { version: number } } }).details.settings?.version;
+    };
+    afterAll(async () => {
+      const { version, values } = await settingsOf();
+      if (Object.keys(values).length > 0)
+        await change(version, Object.fromEntries(Object.keys(values).map((key) => [key, null])), 'e2e: back to defaults');
+    });
+
+    it('closes checkout at once (503 CHECKOUT.CLOSED, nothing placed) and opens it again', async () => {
+      const buyer = await client.customer();
+      const product = await client.product(admin, 2);
+      // an empty body: 503 while closed (the check runs first), 400 while open; it never places an order
+      const probe = async () => (await client.place(buyer, {})).status;
+      const closed = await change((await settingsOf()).version, { 'checkout.open': false }, 'e2e: incident drill');
+      expect(closed.status).toBe(200);
+      const closedAt = performance.now();
+      await waitUntil('the gateway refuses new orders', async () => (await probe()) === 503, { timeoutMs: 1000, intervalMs: 5 });
+      console.log(
+        `live settings: checkout closed at the gateway ${(performance.now() - closedAt).toFixed(0)} ms after the change`,
+      );
+      const refused = await client.json<Problem>(client.place(buyer, client.orderBody(product.id, 1, 'tok_visa')));
+      expect(refused).toMatchObject({ status: 503, body: { code: 'CHECKOUT.CLOSED' } });
+      const checkout = { paymentToken: 'tok_visa', shippingAddress: ADDRESS };
+      const viaCart = await client.call('POST', '/v1/cart/checkout', buyer, checkout, { 'idempotency-key': randomUUID() });
+      expect(viaCart.status).toBe(503);
+      expect((await client.json<{ items: unknown[] }>(client.call('GET', '/v1/orders', buyer))).body.items).toEqual([]);
+      expect(await client.stock(admin, product.sku)).toMatchObject({ onHand: 2, reserved: 0 });
+
+      expect((await change(closed.body.version, { 'checkout.open': null }, 'e2e: drill over')).status).toBe(200);
+      await waitUntil('the gateway takes orders again', async () => (await probe()) === 400, { timeoutMs: 1000, intervalMs: 5 });
+      const order = await client.finalOrder(buyer, await client.placed(buyer, product.id, 1, 'tok_visa'));
+      expect(order.status).toBe('CONFIRMED');
+    });
+
+    it('refuses a bad change (422 SETTINGS.INVALID, nothing changed), a stale version (409) and a customer (403)', async () => {
+      const { version } = await settingsOf();
+      const invalid = await change(version, { 'checkout.open': false, 'orders.stepTimeoutMs': 1, 'no.such': 1 });
+      expect(invalid).toMatchObject({
+        status: 422,
+        body: { code: 'SETTINGS.INVALID', errors: [{ field: 'changes.orders.stepTimeoutMs' }, { field: 'changes.no.such' }] },
+      });
+      expect(await change(version - 1, { 'checkout.open': false })).toMatchObject({
+        status: 409,
+        body: { code: 'SETTINGS.VERSION_CONFLICT' },
+      });
+      expect((await settingsOf()).version).toBe(version);
+      const customer = await client.customer();
+      const asCustomer = await client.call('PATCH', '/v1/admin/settings', customer, {
+        version,
+        changes: { 'checkout.open': false },
+        reason: 'x',
+      });
+      expect(asCustomer.status).toBe(403);
+    });
+
+    it("shortens the saga's step deadline in orders at run time (a payment that never answers: TIMEOUT within seconds), audited", async () => {
+      const changed = await change((await settingsOf()).version, { 'orders.stepTimeoutMs': 2000 }, 'e2e: shorter steps');
+      expect(changed.status).toBe(200);
+      const changedAt = performance.now();
+      await waitUntil(
+        'orders, cart and the gateway apply the new version',
+        async () =>
+          (await Promise.all([platform.orders, platform.cart, platform.gateway].map(appliedVersion))).every(
+            (v) => v === changed.body.version,
+          ),
+        { timeoutMs: 1000, intervalMs: 10 },
+      );
+      console.log(
+        `live settings: orders, cart and the gateway applied it within ${(performance.now() - changedAt).toFixed(0)} ms`,
+      );
+
+      const buyer = await client.customer();
+      const product = await client.product(admin, 3);
+      const placedAt = Date.now();
+      // the platform's own deadline is 30 s: a TIMEOUT well before says orders reads the live one
+      const order = await client.finalOrder(buyer, await client.placed(buyer, product.id, 1, 'tok_timeout'), 15_000);
+      expect(order).toMatchObject({ status: 'CANCELLED', cancellationReason: 'TIMEOUT' });
+      expect(Date.now() - placedAt).toBeLessThan(15_000);
+
+      const audit = await client.json<{ entries: unknown[] }>(client.call('GET', '/v1/admin/settings/audit?limit=1', admin));
+      expect(audit).toMatchObject({
+        status: 200,
+        body: {
+          entries: [
+            {
+              version: changed.body.version,
+              operator: { email: platform.env.ADMIN_EMAIL },
+              reason: 'e2e: shorter steps',
+              changes: [{ key: 'orders.stepTimeoutMs', before: null, after: 2000 }],
+            },
+          ],
+        },
+      });
+    });
+  });
+
   // after the checkouts above, so the RED, consumer and business series exist
   it("serves each app's /metrics clean under `promtool check metrics`, with RED, lag, readiness and business series", async () => {
     const apps = ['gateway', 'identity', 'catalog', 'cart', 'inventory', 'orders', 'payments'] as const;

@@ -1,4 +1,4 @@
-import { SERVICES, SERVICE_NAMES, uses, type ServiceName } from '@shopmesh/config';
+import { SERVICES, SERVICE_NAMES, readsLiveSettings, uses, type ServiceName } from '@shopmesh/config';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { KAFKA, MONITORING_NAMESPACE, REDIS, appLabels, calleesOf, migrationLabels, postgresOf, tcpPortOf } from './conventions';
 import { mayConnect, type PodRef } from './network-reach';
@@ -59,13 +59,16 @@ describe.each(OVERLAYS)('network policies of the %s overlay', (overlay) => {
     }
   });
 
-  it('let each app reach only its own database, Redis and Kafka if it uses them, and the cluster DNS', () => {
+  it('let each app reach only its own database, Redis if it uses it or reads the live settings, Kafka if it uses it, and the cluster DNS', () => {
     for (const app of SERVICE_NAMES) {
       for (const owner of POSTGRES_APPS) {
         const allowed = mayConnect(policies, pod(app), database(owner), postgresOf(owner).port);
         expect({ app, database: owner, allowed }).toEqual({ app, database: owner, allowed: app === owner });
       }
-      expect({ app, redis: mayConnect(policies, pod(app), redis, REDIS.port) }).toEqual({ app, redis: uses(app, 'redis') });
+      expect({ app, redis: mayConnect(policies, pod(app), redis, REDIS.port) }).toEqual({
+        app,
+        redis: uses(app, 'redis') || readsLiveSettings(app),
+      });
       expect({ app, kafka: mayConnect(policies, pod(app), kafka, KAFKA.port) }).toEqual({ app, kafka: uses(app, 'kafka') });
       expect(mayConnect(policies, pod(app), dns, 53, 'UDP')).toBe(true);
     }

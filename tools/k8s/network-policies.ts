@@ -1,4 +1,4 @@
-import { SERVICES, SERVICE_NAMES, uses, type ServiceName } from '@shopmesh/config';
+import { SERVICES, SERVICE_NAMES, readsLiveSettings, uses, type ServiceName } from '@shopmesh/config';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
 import type { INetworkPolicyIngressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule';
@@ -76,7 +76,8 @@ function egressOf(app: ServiceName): INetworkPolicyEgressRule[] {
     const pg = postgresOf(app);
     rules.push({ to: [anyNamespace(pg.podLabels)], ports: tcp(pg.port) });
   }
-  if (uses(app, 'redis')) rules.push({ to: [anyNamespace(REDIS.podLabels)], ports: tcp(REDIS.port) });
+  // the live settings are in Redis too
+  if (uses(app, 'redis') || readsLiveSettings(app)) rules.push({ to: [anyNamespace(REDIS.podLabels)], ports: tcp(REDIS.port) });
   if (uses(app, 'kafka')) rules.push({ to: [anyNamespace(KAFKA.podLabels)], ports: tcp(KAFKA.port) });
   for (const callee of calleesOf(app)) {
     const port = tcpPortOf(callee);

@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { EdgeModule } from './edge/edge.module';
 import { edgeOptionsOf } from './edge/edge.env';
+import { rateLimitSettingsDefaults } from './edge/rate-limit/live-policies';
 import type { GatewayConfig } from './gateway.config';
 import { CartController } from './cart/cart.controller';
 import { InventoryController } from './inventory/inventory.controller';
@@ -17,12 +18,18 @@ import { ProductsController } from './products/products.controller';
 @Module({})
 export class GatewayModule {
   static forRoot(config: GatewayConfig, logDestination?: DestinationStream): DynamicModule {
+    const edge = edgeOptionsOf(config.app, config.redisUrl ?? '');
     return {
       module: GatewayModule,
       imports: [
-        // Redis only holds rate limits, which fail open for reads: without it the gateway still serves (degraded)
-        ServiceKitModule.forService(config, { redisOptional: true, logDestination }),
-        EdgeModule.register(edgeOptionsOf(config.app, config.redisUrl ?? '')),
+        // Redis only holds rate limits, which fail open for reads, and the live settings, whose last good values
+        // stay: without it the gateway still serves (degraded)
+        ServiceKitModule.forService(config, {
+          redisOptional: true,
+          logDestination,
+          settingsDefaults: rateLimitSettingsDefaults(edge.rateLimit.policies),
+        }),
+        EdgeModule.register(edge),
         AuthModule.register(config),
         OpsModule.register({ traceUiUrl: config.app.TRACE_UI_URL }),
       ],

@@ -21,7 +21,14 @@ export class OrdersModule {
     return {
       module: OrdersModule,
       imports: [
-        ServiceKitModule.forService(config, { database: ordersSchema, logDestination: options.logDestination }),
+        ServiceKitModule.forService(config, {
+          database: ordersSchema,
+          logDestination: options.logDestination,
+          settingsDefaults: {
+            'orders.stepTimeoutMs': app.ORDER_STEP_TIMEOUT_MS,
+            'orders.reservationTtlSeconds': app.RESERVATION_TTL_SECONDS,
+          },
+        }),
         CheckoutSagaModule.register({
           saga: {
             stepTimeoutMs: app.ORDER_STEP_TIMEOUT_MS,

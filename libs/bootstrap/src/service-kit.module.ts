@@ -8,6 +8,7 @@ import { LoggingModule } from '@shopmesh/logging';
 import { MessagingModule } from '@shopmesh/messaging';
 import { MetricsModule } from '@shopmesh/metrics';
 import { RegistryModule, RpcClientModule, RpcServerModule } from '@shopmesh/rpc';
+import { SettingsModule, type SettingsValues } from '@shopmesh/settings';
 import type { DestinationStream } from 'pino';
 import { DRAIN_MS, DrainOnShutdown } from './drain-on-shutdown';
 import { OpsModule } from './ops/ops.module';
@@ -17,6 +18,11 @@ export interface ServiceKitOptions {
   database?: DatabaseSchema;
   /** Redis is a cache the app can serve without: readiness says `degraded`, not down. */
   redisOptional?: boolean;
+  /**
+   * The app's own live settings and their values from its environment (the RPC ones derive from
+   * the config): what a setting never set in the store is.
+   */
+  settingsDefaults?: Partial<SettingsValues>;
   /** Where logs go (tests capture them); stdout by default. */
   logDestination?: DestinationStream;
 }
@@ -26,7 +32,7 @@ export interface ServiceKitOptions {
  * and its environment: JSON logs with correlation ids, Prometheus metrics, health endpoints with
  * one readiness check per dependency, one error filter and validation pipe, a graceful shutdown
  * that turns unready first; and, as declared, its database, messaging (outbox, relay, consumers),
- * RPC server (with registry) and one RPC client per service it calls.
+ * RPC server (with registry), its live settings and one RPC client per service it calls.
  */
 @Module({})
 export class ServiceKitModule {
@@ -79,6 +85,15 @@ export class ServiceKitModule {
         }),
       );
     }
+    if (config.settings) {
+      imports.push(
+        SettingsModule.forRoot({
+          service: config.name,
+          ...config.settings,
+          defaults: { ...rpcSettingsDefaults(config), ...options.settingsDefaults },
+        }),
+      );
+    }
     if (config.targets.length > 0) imports.push(RpcClientModule.register(config.targets));
     return {
       module: ServiceKitModule,
@@ -91,4 +106,15 @@ export class ServiceKitModule {
       ],
     };
   }
+}
+
+/** The live RPC settings' values from the environment (every target of an app has the same). */
+function rpcSettingsDefaults(config: ServiceConfig): Partial<SettingsValues> {
+  const target = config.targets[0];
+  if (!target) return {};
+  return {
+    'rpc.timeoutMs': target.timeoutMs,
+    'rpc.breaker.failureThreshold': target.breaker.failureThreshold,
+    'rpc.breaker.openMs': target.breaker.openMs,
+  };
 }

@@ -122,6 +122,12 @@ export const redisEnv = {
   REDIS_URL: env.url(['redis', 'rediss']),
 };
 
+/** Variables of a process that reads the live settings (in Redis, at `REDIS_URL`). */
+export const settingsEnv = {
+  SETTINGS_NAMESPACE: env.string('a key prefix of the settings store (the same for every app of a deployment)'),
+  SETTINGS_REFRESH_MS: env.millis(500, 600_000),
+};
+
 /** Variables of a process that talks to Kafka. */
 export const kafkaEnv = {
   KAFKA_BROKERS: env.hostPorts(),

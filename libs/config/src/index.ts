@@ -1,4 +1,4 @@
-export { env, commonEnv, postgresEnv, redisEnv, kafkaEnv, messagingEnv, rpcEnv, rpcTlsEnv } from './env';
+export { env, commonEnv, postgresEnv, redisEnv, kafkaEnv, messagingEnv, rpcEnv, rpcTlsEnv, settingsEnv } from './env';
 export { loadRpcTls, type RpcTls } from './rpc-tls';
 export { loadConfig, loadDotEnv, readEnvFile, ConfigError, type ConfigOf } from './load-config';
 export {
@@ -8,6 +8,7 @@ export {
   defaultDatabaseOf,
   startOrder,
   uses,
+  readsLiveSettings,
   type AppEnvOf,
   type Dependency,
   type ServiceDeclaration,

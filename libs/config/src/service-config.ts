@@ -1,9 +1,17 @@
 import { z } from 'zod';
-import { commonEnv, env, kafkaEnv, messagingEnv, postgresEnv, redisEnv, rpcEnv, rpcTlsEnv } from './env';
+import { commonEnv, env, kafkaEnv, messagingEnv, postgresEnv, redisEnv, rpcEnv, rpcTlsEnv, settingsEnv } from './env';
 import { loadConfig, type ConfigOf } from './load-config';
 import { loadRpcTls, type RpcTls } from './rpc-tls';
 import { tracingEnv } from './tracing-env';
-import { envNamesOf, SERVICES, uses, type AppEnvOf, type ServiceDeclaration, type ServiceName } from './services';
+import {
+  envNamesOf,
+  readsLiveSettings,
+  SERVICES,
+  uses,
+  type AppEnvOf,
+  type ServiceDeclaration,
+  type ServiceName,
+} from './services';
 
 /** How a caller reaches one service it calls (see `RpcClientModule`). */
 export interface RpcTargetConfig {
@@ -48,6 +56,8 @@ export interface ServiceConfig<A = unknown> {
   postgres?: PostgresConfig;
   /** Set when the app declares Redis as a dependency (a readiness check). */
   redisUrl?: string;
+  /** Set when the app reads the live settings: where their store is, and how often it is read again. */
+  settings?: { redisUrl: string; namespace: string; refreshMs: number };
   kafka?: {
     brokers: string[];
     relay: { batchSize: number; pollIntervalMs: number; retentionMs: number };
@@ -74,6 +84,7 @@ export function serviceEnvShape(name: ServiceName): z.ZodRawShape {
     ...(uses(name, 'postgres') ? { ...postgresEnv, [names.database]: env.databaseName() } : {}),
     ...(uses(name, 'redis') || decl.calls.length > 0 || decl.tcpPort !== undefined ? redisEnv : {}),
     ...(uses(name, 'kafka') ? { ...kafkaEnv, ...messagingEnv } : {}),
+    ...(readsLiveSettings(name) ? { ...redisEnv, ...settingsEnv } : {}),
     ...appShape,
   };
   if (decl.tcpPort !== undefined) {
@@ -154,6 +165,9 @@ export function loadServiceConfig<N extends ServiceName>(
         }
       : undefined,
     redisUrl: uses(name, 'redis') ? str(raw, 'REDIS_URL') : undefined,
+    settings: readsLiveSettings(name)
+      ? { redisUrl: str(raw, 'REDIS_URL'), namespace: str(raw, 'SETTINGS_NAMESPACE'), refreshMs: num(raw, 'SETTINGS_REFRESH_MS') }
+      : undefined,
     kafka: uses(name, 'kafka')
       ? {
           brokers: raw.KAFKA_BROKERS as string[],

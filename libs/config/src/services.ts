@@ -23,6 +23,11 @@ export interface ServiceDeclaration {
    * setting like `calls`, but no readiness check and no start-order dependency.
    */
   readonly observes?: readonly string[];
+  /**
+   * Reads live settings (rate limits, deadlines, breaker thresholds, flags) from the settings store
+   * in Redis (`@shopmesh/settings`): a readiness detail, never a reason to be unready.
+   */
+  readonly liveSettings?: boolean;
   /** Has demo data (`dist/apps/<name>/src/seed/seed.js`), loaded by `npm run up`. */
   readonly seed?: boolean;
   /** The app's own variables (the chassis' ones derive from the fields above). */
@@ -70,6 +75,7 @@ export const SERVICES = {
     httpPort: 9103,
     uses: ['redis', 'kafka'],
     calls: ['catalog'],
+    liveSettings: true,
     env: { CART_TTL_SECONDS: env.int(60, 90 * 86_400, 'seconds a cart is kept after its last use') },
   },
   inventory: {
@@ -97,6 +103,7 @@ export const SERVICES = {
     httpPort: 9105,
     uses: ['postgres', 'kafka'],
     calls: ['catalog', 'cart'],
+    liveSettings: true,
     env: {
       ORDER_STEP_TIMEOUT_MS: env.int(
         500,
@@ -118,6 +125,7 @@ export const SERVICES = {
     uses: ['redis'],
     calls: ['identity', 'catalog', 'cart', 'inventory', 'orders'],
     observes: ['payments'],
+    liveSettings: true,
     env: {
       ...accessTokenEnv,
       ...edgeEnv,
@@ -171,3 +179,6 @@ export function startOrder(): ServiceName[] {
 
 export const uses = (name: ServiceName, dependency: Dependency): boolean =>
   (SERVICES[name].uses as readonly Dependency[]).includes(dependency);
+
+/** The app reads the live settings, so it reaches Redis even if it does not use it otherwise. */
+export const readsLiveSettings = (name: ServiceName): boolean => (SERVICES[name] as ServiceDeclaration).liveSettings === true;

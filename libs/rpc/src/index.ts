@@ -1,4 +1,4 @@
-export { RpcClient, type RpcCallOptions, type RpcClientOptions } from './rpc-client';
+export { RpcClient, type RpcCallOptions, type RpcClientOptions, type RpcLiveTuning } from './rpc-client';
 export { createBalancer, type BalancingStrategy, type Balancer, type Candidate } from './balancing/balancer';
 export { ConsistentHashRing } from './balancing/consistent-hash-ring';
 export { CircuitBreaker, type BreakerOptions, type BreakerState } from './balancing/circuit-breaker';

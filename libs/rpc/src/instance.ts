@@ -9,7 +9,7 @@ export class Instance {
   constructor(
     readonly address: string,
     readonly proxy: ClientProxy,
-    breaker: BreakerOptions,
+    breaker: () => BreakerOptions,
   ) {
     this.breaker = new CircuitBreaker(breaker);
   }

@@ -3,11 +3,12 @@ import type { HealthIndicatorService } from '@nestjs/terminus';
 import type { RpcTargetConfig } from '@shopmesh/config';
 import { ReadinessRegistry, type ReadinessContributor } from '@shopmesh/health';
 import { Metrics } from '@shopmesh/metrics';
+import { LiveSettings } from '@shopmesh/settings';
 import { StaticDiscovery, type Discovery } from './discovery/discovery';
 import { DnsDiscovery } from './discovery/dns-discovery';
 import { RedisRegistryDiscovery } from './discovery/redis-registry';
 import { parseAddress } from './instance';
-import { RpcClient } from './rpc-client';
+import { RpcClient, type RpcLiveTuning } from './rpc-client';
 
 /** How to reach one service: derived from the caller's declaration (see `@shopmesh/config`). */
 export type RpcTarget = RpcTargetConfig;
@@ -66,14 +67,23 @@ export class RpcClientRegistry implements OnModuleInit, OnApplicationShutdown, R
   }
 }
 
-/** Provides one {@link RpcClient} per target service. */
+/** The deadline and breaker thresholds from the live settings, read at each call. */
+const liveTuningOf = (settings: LiveSettings): RpcLiveTuning => ({
+  timeoutMs: () => settings.get('rpc.timeoutMs'),
+  breaker: () => ({
+    failureThreshold: settings.get('rpc.breaker.failureThreshold'),
+    openMs: settings.get('rpc.breaker.openMs'),
+  }),
+});
+
+/** Provides one {@link RpcClient} per target service (deadline and breaker live when the app reads live settings). */
 @Module({})
 export class RpcClientModule {
   static register(targets: readonly RpcTarget[]): DynamicModule {
     const providers = targets.map((target) => ({
       provide: rpcClientToken(target.name),
-      inject: [Metrics],
-      useFactory: (metrics: Metrics) =>
+      inject: [Metrics, { token: LiveSettings, optional: true }],
+      useFactory: (metrics: Metrics, settings?: LiveSettings) =>
         new RpcClient(
           target.name,
           discoveryOf(target),
@@ -82,6 +92,7 @@ export class RpcClientModule {
             balancing: target.balancing,
             maxPendingPerInstance: target.maxPendingPerInstance,
             breaker: target.breaker,
+            live: settings && liveTuningOf(settings),
             maxMessageChars: target.maxMessageChars,
             tls: target.tls && { ...target.tls, rejectUnauthorized: true, minVersion: 'TLSv1.2' },
           },

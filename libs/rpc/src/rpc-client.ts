@@ -36,12 +36,21 @@ export interface RpcCallOptions {
   actor?: Actor;
 }
 
+/** Values read at each use rather than fixed at construction (the live settings). */
+export interface RpcLiveTuning {
+  timeoutMs(): number;
+  breaker(): BreakerOptions;
+}
+
 export interface RpcClientOptions {
+  /** Deadline of a call that sets none (unless `live` gives one). */
   timeoutMs: number;
   balancing?: BalancingStrategy;
   /** Calls in flight per instance beyond which the instance is skipped; with all full, fail fast. */
   maxPendingPerInstance?: number;
   breaker?: BreakerOptions;
+  /** The deadline and breaker thresholds as they are now: they override `timeoutMs` and `breaker`. */
+  live?: RpcLiveTuning;
   /** Extra attempts of an idempotent call. */
   retries?: number;
   /** TLS (mutual when it carries a certificate) towards every instance. */
@@ -53,6 +62,8 @@ export interface RpcClientOptions {
   /** How the connection to an instance is made (tests replace it). */
   createProxy?: (address: string) => ClientProxy;
 }
+
+const DEFAULT_BREAKER: BreakerOptions = { failureThreshold: 5, openMs: 5000 };
 
 type Failure = 'timeout' | 'refused' | 'transport';
 
@@ -121,7 +132,7 @@ export class RpcClient {
 
   /** Sends a message of any pattern; its answer is unchecked, so it is `unknown` (prefer {@link call}). */
   async send(pattern: string, payload: unknown, call: RpcCallOptions = {}): Promise<unknown> {
-    const timeoutMs = call.timeoutMs ?? this.options.timeoutMs;
+    const timeoutMs = call.timeoutMs ?? this.options.live?.timeoutMs() ?? this.options.timeoutMs;
     const deadlineAt = Date.now() + timeoutMs;
     const correlationId = CorrelationContext.currentId() ?? randomUUID();
     return traceRpcCall(this.target, pattern, (trace) => {
@@ -169,7 +180,7 @@ export class RpcClient {
     call: Pick<RpcCallOptions, 'timeoutMs' | 'actor'> = {},
   ): Promise<Array<{ address: string } & ({ ok: true; value: RpcResponseOf<D> } | { ok: false; error: AppError })>> {
     this.syncInstances();
-    const timeoutMs = call.timeoutMs ?? this.options.timeoutMs;
+    const timeoutMs = call.timeoutMs ?? this.options.live?.timeoutMs() ?? this.options.timeoutMs;
     const correlationId = CorrelationContext.currentId() ?? randomUUID();
     const message: RpcMessage = {
       meta: { correlationId, deadlineAt: Date.now() + timeoutMs, ...(call.actor ? { actor: call.actor } : {}) },
@@ -304,7 +315,11 @@ export class RpcClient {
       if (!this.instances.has(address)) {
         this.instances.set(
           address,
-          new Instance(address, this.createProxy(address), this.options.breaker ?? { failureThreshold: 5, openMs: 5000 }),
+          new Instance(
+            address,
+            this.createProxy(address),
+            () => this.options.live?.breaker() ?? this.options.breaker ?? DEFAULT_BREAKER,
+          ),
         );
       }
     }

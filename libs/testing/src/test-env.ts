@@ -32,6 +32,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     // a suite that checks traces starts its own Zipkin and turns tracing on
     TRACING_EXPORTER: 'none',
     ...rateLimits,
+    // live settings in their own namespace: a suite's changes never reach another's apps
+    SETTINGS_NAMESPACE: `shopmesh-test:${randomBytes(4).toString('hex')}`,
     ...overrides,
   };
 }

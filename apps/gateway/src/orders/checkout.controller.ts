@@ -13,6 +13,7 @@ import { Authenticated } from '../auth/auth.decorators';
 import { CurrentActor } from '../auth/authenticated-user';
 import { RateLimit } from '../edge/rate-limit/rate-limit.decorator';
 import { ApiProblemResponses, BODY_PROBLEMS, UPSTREAM_PROBLEMS } from '../openapi/api-problem-responses.decorator';
+import { CheckoutOpen } from './checkout-open.guard';
 import { ApiIdempotencyKey, IdempotencyKey } from './idempotency-key';
 import { PLACE_CALL, PLACE_PROBLEMS } from './orders.controller';
 
@@ -26,6 +27,7 @@ export class CheckoutController {
   @Post('checkout')
   @HttpCode(202)
   @RateLimit('write')
+  @CheckoutOpen()
   @ApiIdempotencyKey()
   @ApiOperation({ summary: "Place an order of the caller's cart; answers 202 PENDING, and the cart is emptied" })
   @ApiAcceptedResponse({ standardSchema: OrderAcceptedSchema })

@@ -21,6 +21,7 @@ import { Authenticated } from '../auth/auth.decorators';
 import { CurrentActor } from '../auth/authenticated-user';
 import { RateLimit } from '../edge/rate-limit/rate-limit.decorator';
 import { ApiProblemResponses, BODY_PROBLEMS, UPSTREAM_PROBLEMS } from '../openapi/api-problem-responses.decorator';
+import { CheckoutOpen } from './checkout-open.guard';
 import { ApiIdempotencyKey, IdempotencyKey } from './idempotency-key';
 
 /** What placing an order can answer besides the body problems (shared with the cart's checkout). */
@@ -31,6 +32,7 @@ export const PLACE_PROBLEMS = [
   'ORDERS.CURRENCY_MISMATCH',
   'ORDERS.TOTAL_TOO_LARGE',
   'RATE_LIMIT.EXCEEDED',
+  'CHECKOUT.CLOSED',
 ] as const;
 
 /**
@@ -54,6 +56,7 @@ export class OrdersController {
   @Post()
   @HttpCode(202)
   @RateLimit('write')
+  @CheckoutOpen()
   @ApiIdempotencyKey()
   @ApiOperation({
     summary:

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { PostgresConfig } from '@shopmesh/config';
+import { LiveSettings } from '@shopmesh/settings';
 import { AcceptOrderService } from '../accept-order/accept-order.service';
 import { CancelOrderService } from '../cancel-order/cancel-order.service';
 import { CheckoutService } from '../checkout/checkout.service';
@@ -14,12 +15,14 @@ import { CatalogOffers } from '../place-order/catalog-offers';
 import { PlaceOrderService } from '../place-order/place-order.service';
 import { ViewOrdersService } from '../view-orders/view-orders.service';
 import { DeadlineScanner, SCAN_INTERVAL_MS } from './deadline-scanner.service';
+import { liveSagaSettings } from './live-saga-settings';
 import type { SagaSettings } from './saga';
 import { SAGA_CONSUMERS, SagaRepliesConsumer, type SagaConsumerOptions } from './saga-replies.consumer';
 import { SagaRunner } from './saga-runner.service';
 import { ORDERS_CLOCK, SAGA_SETTINGS, systemClock, type Clock } from './saga-settings';
 
 export interface CheckoutSagaOptions {
+  /** The step deadline and reservation TTL here are the environment's: live settings override them. */
   saga: SagaSettings;
   scanIntervalMs: number;
   idempotencyTtlHours: number;
@@ -37,7 +40,11 @@ export class CheckoutSagaModule {
       module: CheckoutSagaModule,
       controllers: [OrdersRpcController, OrdersAdminRpcController],
       providers: [
-        { provide: SAGA_SETTINGS, useValue: options.saga },
+        {
+          provide: SAGA_SETTINGS,
+          inject: [{ token: LiveSettings, optional: true }],
+          useFactory: (live?: LiveSettings) => (live ? liveSagaSettings(options.saga, live) : options.saga),
+        },
         { provide: SCAN_INTERVAL_MS, useValue: options.scanIntervalMs },
         { provide: IDEMPOTENCY_TTL_HOURS, useValue: options.idempotencyTtlHours },
         { provide: SAGA_CONSUMERS, useValue: options.consumers },

@@ -57,6 +57,7 @@ export class SagaRunner {
   }
 
   private count(moved: Transition & { changed: true }, event: SagaEvent, before: Saga): void {
+    // a step entered before a live change of the step deadline is timed off by the change, for once
     const entered =
       before.deadlineAt && FORWARD_STEPS.has(before.step) ? before.deadlineAt.getTime() - this.settings.stepTimeoutMs : undefined;
     if (entered !== undefined && moved.saga.step !== before.step) {

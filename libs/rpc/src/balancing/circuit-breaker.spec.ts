@@ -2,7 +2,11 @@ import { CircuitBreaker } from './circuit-breaker';
 
 describe(CircuitBreaker.name, () => {
   let now = 0;
-  const sut = () => new CircuitBreaker({ failureThreshold: 3, openMs: 1000 }, () => now);
+  const sut = () =>
+    new CircuitBreaker(
+      () => ({ failureThreshold: 3, openMs: 1000 }),
+      () => now,
+    );
 
   beforeEach(() => (now = 0));
 
@@ -44,5 +48,20 @@ describe(CircuitBreaker.name, () => {
     expect(b.canPass()).toBe(false);
     now = 2500;
     expect(b.canPass()).toBe(true);
+  });
+
+  it('applies thresholds changed at run time from the next failure and the next check', () => {
+    let options = { failureThreshold: 3, openMs: 1000 };
+    const b = new CircuitBreaker(
+      () => options,
+      () => now,
+    );
+    now = 0;
+    b.onFailure();
+    options = { failureThreshold: 2, openMs: 200 };
+    b.onFailure();
+    expect(b.state).toBe('open');
+    now = 200;
+    expect(b.state).toBe('half-open');
   });
 });

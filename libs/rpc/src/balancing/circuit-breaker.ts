@@ -21,13 +21,14 @@ export class CircuitBreaker {
   private probing = false;
   private current: BreakerState = 'closed';
 
+  /** `options` is read at each use: thresholds changed at run time apply from the next call. */
   constructor(
-    private readonly options: BreakerOptions,
+    private readonly options: () => BreakerOptions,
     private readonly now: () => number = Date.now,
   ) {}
 
   get state(): BreakerState {
-    if (this.current === 'open' && this.now() - this.openedAt >= this.options.openMs) this.current = 'half-open';
+    if (this.current === 'open' && this.now() - this.openedAt >= this.options().openMs) this.current = 'half-open';
     return this.current;
   }
 
@@ -52,7 +53,7 @@ export class CircuitBreaker {
   onFailure(): void {
     this.probing = false;
     this.failures += 1;
-    if (this.current === 'half-open' || this.failures >= this.options.failureThreshold) {
+    if (this.current === 'half-open' || this.failures >= this.options().failureThreshold) {
       this.current = 'open';
       this.openedAt = this.now();
     }
