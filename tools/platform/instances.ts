@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { REPO_ROOT } from '../infra/infra-config';
 import { isAlive, stopPid } from '../infra/processes';
 import { waitFor } from '../infra/wait-until';
-import { INSTANCE_PORT_STEP, type AppSpec } from './apps';
+import type { AppSpec } from './apps';
 
 export const LOG_DIR = resolve(REPO_ROOT, '.run/logs');
 export const STATE_DIR = resolve(REPO_ROOT, '.run/instances');
@@ -31,24 +31,6 @@ export function runningInstances(app?: string): InstanceState[] {
     .map((f) => JSON.parse(readFileSync(resolve(STATE_DIR, f), 'utf8')) as InstanceState)
     .filter((s) => (app === undefined || s.app === app) && (isAlive(s.pid) || (rmSync(stateFile(s.id), { force: true }), false)))
     .sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }));
-}
-
-/** Instance `n` (1-based) of an app: its id and the variables that give it its own ports. */
-export function instancePlan(
-  app: AppSpec,
-  n: number,
-  env: Record<string, string>,
-): { id: string; httpPort: string; env: Record<string, string> } {
-  const offset = (n - 1) * INSTANCE_PORT_STEP;
-  const httpPort = String(Number(env[app.httpPortVar]) + offset);
-  if (!app.scaling || n === 1) return { id: n === 1 ? app.name : `${app.name}-${n}`, httpPort, env: {} };
-  const tcpPort = String(Number(env[app.scaling.tcpPortVar]) + offset);
-  const host = (env[app.scaling.advertisedVar] ?? '127.0.0.1:0').split(':')[0] ?? '127.0.0.1';
-  return {
-    id: `${app.name}-${n}`,
-    httpPort,
-    env: { [app.httpPortVar]: httpPort, [app.scaling.tcpPortVar]: tcpPort, [app.scaling.advertisedVar]: `${host}:${tcpPort}` },
-  };
 }
 
 /** Starts an instance detached (it outlives `up`), its output appended to `.run/logs/<id>.log`. */

@@ -1,6 +1,5 @@
 import { SERVICES, envNamesOf, type ServiceName } from '@shopmesh/config';
 import { APPS, INSTANCE_PORT_STEP, type AppSpec } from './apps';
-import { instancePlan } from './instances';
 import type { Placement, SupervisedInstance, SupervisorOptions } from './supervisor';
 
 /** The app `npm run up` runs behind its HTTP balancer, on instances of its own ports. */
@@ -23,19 +22,23 @@ export interface PlatformPlan {
 }
 
 /** A port `by` above, or below if above is past 65535 (the free ports a test platform picks are high). */
-const moved = (port: number, by: number): string => String(port + by <= 65_535 || by <= 0 ? port + by : port - by);
+const moved = (port: number, by: number): string => String(port + by <= 65_535 ? port + by : port - by);
 
-const shifted = (app: AppSpec, placement: Placement, env: Readonly<Record<string, string>>, by: number): Placement => {
-  const port = (name: string): string => moved(Number(placement.env[name] ?? env[name]), by);
-  const httpPort = moved(Number(placement.httpPort), by);
+/**
+ * The ports of a process of an app `by` away from those `.env` gives it, and the variables that set
+ * them (none at `by` 0: `.env`'s own); a service also registers under its new TCP port.
+ */
+function placementAt(app: AppSpec, env: Readonly<Record<string, string>>, by: number): Placement {
+  const httpPort = moved(Number(env[app.httpPortVar]), by);
+  if (by === 0) return { httpPort, env: {} };
   if (!app.scaling) return { httpPort, env: { [app.httpPortVar]: httpPort } };
-  const tcpPort = port(app.scaling.tcpPortVar);
+  const tcpPort = moved(Number(env[app.scaling.tcpPortVar]), by);
   const host = (env[app.scaling.advertisedVar] ?? '127.0.0.1:0').split(':')[0] ?? '127.0.0.1';
   return {
     httpPort,
     env: { [app.httpPortVar]: httpPort, [app.scaling.tcpPortVar]: tcpPort, [app.scaling.advertisedVar]: `${host}:${tcpPort}` },
   };
-};
+}
 
 /**
  * Every app's instances (`scale`: how many of an app, one by default, {@link DEFAULT_BALANCED_INSTANCES}
@@ -54,13 +57,12 @@ export function platformPlan(
     const balanced = app.name === BALANCED_APP;
     const count = scale.get(app.name) ?? (balanced ? DEFAULT_BALANCED_INSTANCES : 1);
     return Array.from({ length: count }, (_, i): SupervisedInstance => {
-      const plan = instancePlan(app, i + 1, env);
-      const own: Placement = balanced
-        ? shifted(app, { httpPort: env[app.httpPortVar] ?? '', env: {} }, env, (i + 1) * INSTANCE_PORT_STEP)
-        : plan;
-      const surge = shifted(app, own, env, SURGE_PORT_OFFSET);
+      // instance n of a service is 10 × (n - 1) above `.env`'s ports; gateways 10 × n, the balancer has GATEWAY_PORT
+      const by = (balanced ? i + 1 : i) * INSTANCE_PORT_STEP;
+      const own = placementAt(app, env, by);
+      const surge = placementAt(app, env, by + SURGE_PORT_OFFSET);
       return {
-        id: plan.id,
+        id: i === 0 ? app.name : `${app.name}-${i + 1}`,
         app: app.name,
         httpPort: own.httpPort,
         env: { ...discovery, ...own.env },

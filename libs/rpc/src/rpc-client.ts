@@ -130,9 +130,14 @@ export class RpcClient {
     return checked.data as RpcResponseOf<D>;
   }
 
+  /** The deadline of a call that sets none: the live setting's, else the configured one. */
+  private defaultTimeoutMs(): number {
+    return this.options.live?.timeoutMs() ?? this.options.timeoutMs;
+  }
+
   /** Sends a message of any pattern; its answer is unchecked, so it is `unknown` (prefer {@link call}). */
   async send(pattern: string, payload: unknown, call: RpcCallOptions = {}): Promise<unknown> {
-    const timeoutMs = call.timeoutMs ?? this.options.live?.timeoutMs() ?? this.options.timeoutMs;
+    const timeoutMs = call.timeoutMs ?? this.defaultTimeoutMs();
     const deadlineAt = Date.now() + timeoutMs;
     const correlationId = CorrelationContext.currentId() ?? randomUUID();
     return traceRpcCall(this.target, pattern, (trace) => {
@@ -180,7 +185,7 @@ export class RpcClient {
     call: Pick<RpcCallOptions, 'timeoutMs' | 'actor'> = {},
   ): Promise<Array<{ address: string } & ({ ok: true; value: RpcResponseOf<D> } | { ok: false; error: AppError })>> {
     this.syncInstances();
-    const timeoutMs = call.timeoutMs ?? this.options.live?.timeoutMs() ?? this.options.timeoutMs;
+    const timeoutMs = call.timeoutMs ?? this.defaultTimeoutMs();
     const correlationId = CorrelationContext.currentId() ?? randomUUID();
     const message: RpcMessage = {
       meta: { correlationId, deadlineAt: Date.now() + timeoutMs, ...(call.actor ? { actor: call.actor } : {}) },

@@ -1,0 +1,36 @@
+import { readEnvFile } from '@shopmesh/config';
+import { resolve } from 'node:path';
+import { REPO_ROOT } from '../infra/infra-config';
+import { platformPlan } from './plan';
+
+const env = readEnvFile(resolve(REPO_ROOT, '.env.example'));
+
+describe('platformPlan (what npm run up runs)', () => {
+  it("puts services on .env's ports, instance n 10 × (n - 1) above, the gateways beside the balancer, every surge 20000 above", () => {
+    const { instances, balancer } = platformPlan(env, new Map([['catalog', 2]]));
+    const of = (id: string) => instances.find((i) => i.id === id);
+    expect(balancer).toEqual({ app: 'gateway', host: '0.0.0.0', port: 3000 });
+    expect(instances.filter((i) => i.app === 'gateway').map((i) => [i.id, i.httpPort, i.surge?.httpPort])).toEqual([
+      ['gateway', '3010', '23010'],
+      ['gateway-2', '3020', '23020'],
+    ]);
+    expect(of('catalog')).toMatchObject({ httpPort: '9102', env: { SERVICE_REGISTRY: 'redis', CATALOG_DISCOVERY: 'redis' } });
+    expect(of('catalog')?.env).not.toHaveProperty('CATALOG_TCP_PORT');
+    expect(of('catalog-2')?.env).toMatchObject({ CATALOG_TCP_PORT: '4012', CATALOG_ADVERTISED_ADDRESS: '127.0.0.1:4012' });
+    expect(of('catalog-2')?.surge?.env).toMatchObject({
+      CATALOG_OPS_PORT: '29112',
+      CATALOG_TCP_PORT: '24012',
+      CATALOG_ADVERTISED_ADDRESS: '127.0.0.1:24012',
+    });
+    // each instance starts after the services it calls
+    expect(of('orders')?.after).toEqual(['catalog', 'cart']);
+  });
+
+  it('moves a surge below a port that would pass 65535 (the high free ports of a test platform)', () => {
+    const { instances } = platformPlan({ ...env, CART_OPS_PORT: '50000', CART_TCP_PORT: '60000' });
+    expect(instances.find((i) => i.id === 'cart')?.surge).toMatchObject({
+      httpPort: '30000',
+      env: { CART_OPS_PORT: '30000', CART_TCP_PORT: '40000' },
+    });
+  });
+});
