@@ -123,7 +123,9 @@ describe('products through the gateway (real processes, Postgres, Redis, Kafka)'
       return res.status === 200 && ((await res.json()) as { details: Record<string, unknown> });
     });
     expect(Object.keys(ready.details)).toEqual(
-      app === 'gateway' ? ['redis', 'identity', 'catalog', 'cart', 'inventory', 'orders'] : ['postgres', 'redis', 'kafka'],
+      app === 'gateway'
+        ? ['redis', 'settings', 'identity', 'catalog', 'cart', 'inventory', 'orders']
+        : ['postgres', 'redis', 'kafka'],
     );
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toContain('process_cpu_seconds_total');

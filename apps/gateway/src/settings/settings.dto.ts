@@ -17,6 +17,8 @@ export const SettingsChangeBodySchema = z
 export type SettingsChangeBody = z.infer<typeof SettingsChangeBodySchema>;
 
 const SettingValueSchema = z.union([z.number().int(), z.boolean()]);
+/** A value before or after a change; null: not set (the default). One union, so OpenAPI gives every branch its type. */
+const SettingValueOrUnsetSchema = z.union([z.number().int(), z.boolean(), z.null()]);
 
 export const SettingsViewSchema = z.object({
   version: z.number().int(),
@@ -47,7 +49,7 @@ const AuditEntrySchema = z.object({
   at: z.iso.datetime(),
   operator: z.object({ userId: z.uuid(), email: z.string().optional() }),
   reason: z.string(),
-  changes: z.array(z.object({ key: z.string(), before: SettingValueSchema.nullable(), after: SettingValueSchema.nullable() })),
+  changes: z.array(z.object({ key: z.string(), before: SettingValueOrUnsetSchema, after: SettingValueOrUnsetSchema })),
 });
 
 export const SettingsChangedSchema = z.object({ version: z.number().int(), entry: AuditEntrySchema });
