@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@shopmesh/testing';
+import { freePort, isPortFree } from '@shopmesh/testing';
 import { ALL_KAFKA_TOPICS } from '@shopmesh/contracts';
 import { loadInfraConfig, type InfraConfig } from './infra-config';
 import { prepareKafka } from './kafka/kafka-admin';
@@ -26,7 +26,7 @@ export class PrivateKafka {
   static async create(): Promise<PrivateKafka> {
     for (;;) {
       const port = await freePort();
-      if (port < 65_000 && (await freePort()) !== port + 1) return new PrivateKafka(port); // the controller takes port + 1
+      if (await isPortFree(port + 1)) return new PrivateKafka(port); // the controller takes port + 1 (handed out 151 calls later)
     }
   }
 

@@ -21,7 +21,7 @@ export interface PlatformPlan {
   balancer: NonNullable<SupervisorOptions['balancer']>;
 }
 
-/** A port `by` above, or below if above is past 65535 (the free ports a test platform picks are high). */
+/** A port `by` above, or below if above is past 65535. */
 const moved = (port: number, by: number): string => String(port + by <= 65_535 ? port + by : port - by);
 
 /**

@@ -14,6 +14,11 @@ export interface LiveSettingsOptions {
   defaults: Partial<SettingsValues>;
   /** The store is read again this often, whatever the change notices said (a missed one heals). */
   refreshMs: number;
+  /**
+   * While the store does not answer it is read again this often (default 1 s), so an instance
+   * catches up soon after the store is back even if no change notice or reconnection said so.
+   */
+  retryMs?: number;
 }
 
 /** What readiness and metrics say about this instance's settings. */
@@ -50,9 +55,11 @@ export class LiveSettings implements OnModuleInit, OnApplicationShutdown, Readin
     subscribed: false,
   };
   private timer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
   private reading?: Promise<void>;
   private readAgain = false;
   private saidUnreachable = false;
+  private closed = false;
 
   constructor(
     private readonly store: SettingsStore,
@@ -90,6 +97,9 @@ export class LiveSettings implements OnModuleInit, OnApplicationShutdown, Readin
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.closed = true;
     this.subscriber.disconnect();
   }
 
@@ -135,6 +145,19 @@ export class LiveSettings implements OnModuleInit, OnApplicationShutdown, Readin
     }
   }
 
+  /**
+   * The subscriber and the store's client reconnect each on their own timer: the subscriber's
+   * `ready` may read through a client still down, so a failed read schedules its own retry.
+   */
+  private retrySoon(): void {
+    if (this.retryTimer || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.refresh();
+    }, this.options.retryMs ?? 1000);
+    this.retryTimer.unref();
+  }
+
   private async readOnce(): Promise<void> {
     let stored: StoredSettings;
     try {
@@ -148,6 +171,7 @@ export class LiveSettings implements OnModuleInit, OnApplicationShutdown, Readin
         );
       }
       if (!this.current.stale) this.current = { ...this.current, stale: true, staleSince: new Date() };
+      this.retrySoon();
       return;
     }
     if (this.saidUnreachable) {

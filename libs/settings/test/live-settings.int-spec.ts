@@ -28,8 +28,8 @@ describe('live settings (real Redis)', () => {
   let direct: LiveSettings;
   let proxied: LiveSettings;
 
-  const liveSettings = (url: string) =>
-    new LiveSettings(new SettingsStore(redisAt(url, 'settings-test'), namespace), redisAt(url, 'settings-test-notices'), {
+  const liveSettings = (url: string, noticesUrl = url) =>
+    new LiveSettings(new SettingsStore(redisAt(url, 'settings-test'), namespace), redisAt(noticesUrl, 'settings-test-notices'), {
       service: 'test',
       defaults: DEFAULTS,
       refreshMs: 10_000,
@@ -160,5 +160,26 @@ describe('live settings (real Redis)', () => {
     console.log(`live settings: caught up ${(performance.now() - healedAt).toFixed(0)} ms after the store came back`);
     expect([proxied.get('checkout.open'), proxied.get('orders.stepTimeoutMs')]).toEqual([false, 9000]);
     expect(readiness(proxied)).toMatchObject({ status: 'up', stale: false, version: 5 });
+  });
+
+  it('catches up when only its reads were cut: the notice came while the store did not answer, and nothing else will say so', async () => {
+    const readsProxy = new TcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379));
+    const split = liveSettings(`redis://127.0.0.1:${await readsProxy.start()}`, redisUrl.href);
+    try {
+      await split.onModuleInit();
+      await waitUntil('subscribed', () => split.state.subscribed && split.state.version === 5);
+      readsProxy.cut();
+      expect(await change({ 'orders.stepTimeoutMs': 7000 }, 5)).toMatchObject({ outcome: 'changed' });
+      await waitUntil('the notice came and its read failed', () => split.state.stale, { timeoutMs: 2000 });
+      readsProxy.heal();
+      const healedAt = performance.now();
+      // the periodic read is 10 s away and the subscriber never lost its connection
+      await waitUntil('it reads again by itself', () => split.state.version === 6 && !split.state.stale, { timeoutMs: 4000 });
+      console.log(`live settings: reads caught up ${(performance.now() - healedAt).toFixed(0)} ms after they came back`);
+      expect(split.get('orders.stepTimeoutMs')).toBe(7000);
+    } finally {
+      split.onApplicationShutdown();
+      await readsProxy.stop();
+    }
   });
 });

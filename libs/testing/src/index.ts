@@ -1,5 +1,5 @@
 export { TcpProxy } from './tcp-proxy';
-export { freePort } from './free-port';
+export { freePort, isPortFree } from './free-port';
 export { waitUntil } from './wait-until';
 export { testEnv, REPO_ROOT } from './test-env';
 export { createTestDatabase, dropTestDatabase, pgConnectionOf, type PgConnection } from './test-database';
