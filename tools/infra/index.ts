@@ -1,6 +1,7 @@
 // Relative on purpose: Jest's globalSetup loads this file without the @shopmesh/* module mapping.
 // eslint-disable-next-line no-restricted-imports
 import { ALL_KAFKA_TOPICS } from '../../libs/contracts/src/kafka-topics';
+import { stopWorkerKafkas } from './worker-kafka';
 import { componentDrivers } from './components';
 import { composeUp, dockerEngineAnswers } from './docker';
 import {
@@ -20,6 +21,7 @@ import { waitUntil } from './wait-until';
 
 export { ensureDatabases, type PostgresConnection } from './postgres';
 export { ensureTopics, prepareKafka, type EnsureTopicsOptions } from './kafka/kafka-admin';
+export { startWorkerKafkas, stopWorkerKafkas } from './worker-kafka';
 export { loadInfraConfig, type Component, type InfraConfig } from './infra-config';
 
 export interface InfraUpOptions {
@@ -179,7 +181,7 @@ function summaryOf(result: InfraUpResult, databases: string[]): string[] {
 /**
  * Stops what {@link infraUp} started locally, found through its pid files: the Kafka broker, and a
  * private redis-server or PostgreSQL cluster if it started them. Each gets SIGTERM (Postgres:
- * `pg_ctl stop -m fast`), up to 20 s to exit, then SIGKILL. A server it did not start (a system
+ * `pg_ctl stop -m fast`), up to 20 s to exit, then SIGKILL; so do the tests' worker brokers. A server it did not start (a system
  * service, a Docker Compose container) is never touched.
  *
  * @returns the components that were stopped
@@ -187,6 +189,7 @@ function summaryOf(result: InfraUpResult, databases: string[]): string[] {
 export async function infraDown(): Promise<Component[]> {
   const drivers = componentDrivers(loadInfraConfig());
   const stopped: Component[] = [];
+  await stopWorkerKafkas(); // the brokers the tests started for their other Jest workers
   for (const component of [...ALL_COMPONENTS].reverse()) {
     if (await drivers[component].stopLocal()) stopped.push(component);
   }

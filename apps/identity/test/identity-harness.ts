@@ -24,9 +24,13 @@ export interface TestClock {
   advance(seconds: number): void;
 }
 
-const testClock = (): TestClock => {
+/** Real time plus what the test advanced; `frozen`: only what the test advanced (a slow machine never moves it). */
+const testClock = (frozen = false): TestClock => {
+  const startedAt = Date.now();
   let offsetMs = 0;
-  return Object.assign(() => new Date(Date.now() + offsetMs), { advance: (s: number) => void (offsetMs += s * 1000) });
+  return Object.assign(() => new Date((frozen ? startedAt : Date.now()) + offsetMs), {
+    advance: (s: number) => void (offsetMs += s * 1000),
+  });
 };
 
 /** Cheap Argon2id parameters: these tests are about the flows, not the cost. */
@@ -51,7 +55,7 @@ export interface IdentityUnderTest {
 
 export async function startIdentity(
   suite: string,
-  options: { lockout?: LockoutPolicyOptions; outbox?: Outbox } = {},
+  options: { lockout?: LockoutPolicyOptions; outbox?: Outbox; frozenClock?: boolean } = {},
 ): Promise<IdentityUnderTest> {
   const env = testEnv();
   const database = await createTestDatabase(pgConnectionOf(env), 'shopmesh_identity', suite);
@@ -62,7 +66,7 @@ export async function startIdentity(
   await runMigrations(dataSourceOptions);
   const dataSource = await new DataSource(dataSourceOptions).initialize();
 
-  const clock = testClock();
+  const clock = testClock(options.frozenClock);
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const nowMs = () => clock().getTime();
   const issuer = new AccessTokenIssuer({ privateKey, publicKey, kid: keyIdOf(publicKey) }, { ...TEST_AUDIENCE, now: nowMs });

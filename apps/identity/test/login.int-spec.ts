@@ -6,8 +6,10 @@ describe('identity login and lockout (real Postgres)', () => {
   const invalid = { ok: false, reason: 'INVALID_CREDENTIALS' };
 
   beforeAll(async () => {
+    // locks of a second or so: on a frozen clock, so that 20 slow attempts on a busy machine never outlast one
     sut = await startIdentity('login', {
       lockout: { threshold: 5, baseSeconds: 1, maxSeconds: 4, forgetAfterSeconds: 3600 },
+      frozenClock: true,
     });
   });
   afterAll(() => sut?.close());

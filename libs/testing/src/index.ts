@@ -6,3 +6,4 @@ export { createTestDatabase, dropTestDatabase, pgConnectionOf, type PgConnection
 export { AppProcess } from './app-process';
 export { createTestCertificates, type CertificateSet } from './test-certificates';
 export { parseSse, readSse, type SseEvent, type SseRead } from './sse-client';
+export { WORKER_KAFKA_PORT_STEP, jestWorker, workerKafkaBrokers } from './worker-kafka';

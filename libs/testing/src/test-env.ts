@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { readEnvFile } from '@shopmesh/config';
+import { workerKafkaBrokers } from './worker-kafka';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 
@@ -25,6 +26,10 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
   };
   return {
     ...defaults,
+    // the broker of this Jest worker (suites on other workers run at once on brokers of their own)
+    ...(defaults.KAFKA_BROKERS && !fromProcess.KAFKA_BROKERS
+      ? { KAFKA_BROKERS: workerKafkaBrokers(defaults.KAFKA_BROKERS) }
+      : {}),
     ...fromProcess,
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
@@ -34,6 +39,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     ...rateLimits,
     // live settings in their own namespace: a suite's changes never reach another's apps
     SETTINGS_NAMESPACE: `shopmesh-test:${randomBytes(4).toString('hex')}`,
+    // and the service registry: a suite's callers find only its own instances
+    REGISTRY_NAMESPACE: `shopmesh-test:${randomBytes(4).toString('hex')}`,
     ...overrides,
   };
 }
