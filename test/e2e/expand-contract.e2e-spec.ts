@@ -31,7 +31,10 @@ describe('expand/contract: orders N and N+1 side by side on one database through
       scale: new Map([['gateway', 1]]),
       scriptOf: (app) => (app === 'orders' ? ordersScript : undefined),
       // N's own migration runner: its database is at N's schema
-      migrations: { orders: (env) => run(process.execPath, [build.migrate], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ...env } }) },
+      migrations: {
+        orders: (env) =>
+          run(process.execPath, [build.migrate], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ...env } }),
+      },
     });
     db = new Client({ ...pgConnectionOf(running.platform.env), database: running.platform.databases.orders });
     await db.connect();
@@ -67,9 +70,13 @@ describe('expand/contract: orders N and N+1 side by side on one database through
       applied = await migrateOrders({ ...running.platform.env });
       at.migrated = new Date();
       const since = [at.migrated];
-      await waitUntil('N accepts an order on the migrated schema', async () => (await ordersWhere('created_at > $1', since)) > 0, {
-        timeoutMs: 30_000,
-      });
+      await waitUntil(
+        'N accepts an order on the migrated schema',
+        async () => (await ordersWhere('created_at > $1', since)) > 0,
+        {
+          timeoutMs: 30_000,
+        },
+      );
       mark('N+1 starts beside N');
       at.nextStarting = new Date();
       ordersScript = resolve(REPO_ROOT, 'dist/apps/orders/src/main.js');

@@ -1,12 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  destructiveStatementsOf,
-  statementsOf,
-  verdictOf,
-  type MigrationClass,
-  type MigrationVerdict,
-} from './expand-contract';
+import { destructiveStatementsOf, statementsOf, verdictOf, type MigrationClass, type MigrationVerdict } from './expand-contract';
 
 const APPS_DIR = resolve(__dirname, '../../apps');
 
@@ -58,10 +52,7 @@ describe('every migration of every app is an expand step, or a contract step tha
 
   it('knows the contract steps already shipped (a new one is added here on purpose, with its reason in the class)', () => {
     const contracts = verdicts.filter((v) => v.verdict.kind === 'contract').map((v) => v.id);
-    expect(contracts.sort()).toEqual([
-      'catalog/1764000000000-search-products.ts',
-      'orders/1765000000000-create-ops-audit.ts',
-    ]);
+    expect(contracts.sort()).toEqual(['catalog/1764000000000-search-products.ts', 'orders/1765000000000-create-ops-audit.ts']);
   });
 });
 

@@ -33,7 +33,10 @@ const RULES: readonly Rule[] = [
   {
     rule: 'drop-column',
     why: 'the previous release still reads or writes the column',
-    test: (s) => re('^ALTER TABLE .*\\bDROP (COLUMN )?(IF EXISTS )?(?!CONSTRAINT\\b|DEFAULT\\b|NOT NULL\\b|IDENTITY\\b|EXPRESSION\\b)\\S+').test(s),
+    test: (s) =>
+      re(
+        '^ALTER TABLE .*\\bDROP (COLUMN )?(IF EXISTS )?(?!CONSTRAINT\\b|DEFAULT\\b|NOT NULL\\b|IDENTITY\\b|EXPRESSION\\b)\\S+',
+      ).test(s),
   },
   {
     rule: 'rename',
@@ -188,7 +191,11 @@ export async function verdictOf(migration: MigrationClass): Promise<MigrationVer
   const reason = migration.contract;
   if (reason !== undefined) {
     if (typeof reason !== 'string' || reason.trim().length < MIN_CONTRACT_REASON) {
-      return { kind: 'violation', statements, problem: `its contract reason must say why, in ${MIN_CONTRACT_REASON}+ characters` };
+      return {
+        kind: 'violation',
+        statements,
+        problem: `its contract reason must say why, in ${MIN_CONTRACT_REASON}+ characters`,
+      };
     }
     return { kind: 'contract', reason, statements };
   }

@@ -16,7 +16,9 @@ describe('deploy/upgrade/previous-release.json', () => {
   });
 
   it('is the release before N+1: its migrations are today’s but the one it names, which is the newest', () => {
-    const then = git(['ls-tree', '--name-only', `${release.commit}:${dir}`]).split('\n').filter(Boolean);
+    const then = git(['ls-tree', '--name-only', `${release.commit}:${dir}`])
+      .split('\n')
+      .filter(Boolean);
     const now = readdirSync(resolve(REPO_ROOT, dir)).filter((f) => f.endsWith('.ts'));
     const added = now.filter((f) => !then.includes(f));
     expect(then.filter((f) => !now.includes(f))).toEqual([]);

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  OrderPlaced,
-  type Address,
-  type Money,
-  type OrderAccepted,
-  type OrderLine,
-  type OrderOrigin,
-} from '@shopmesh/contracts';
+import { OrderPlaced, type Address, type Money, type OrderAccepted, type OrderLine, type OrderOrigin } from '@shopmesh/contracts';
 import { CorrelationContext } from '@shopmesh/logging';
 import { Outbox, consumerTransactionOf, messageOf } from '@shopmesh/messaging';
 import { currentTraceId } from '@shopmesh/tracing';
