@@ -20,7 +20,7 @@ function allMigrations(): Array<{ id: string; migration: MigrationClass }> {
         (v): v is MigrationClass => typeof v === 'function' && typeof (v.prototype as { up?: unknown }).up === 'function',
       );
       if (exported.length !== 1) throw new Error(`${app}/${file} exports ${exported.length} migration classes, not one`);
-      return { id: `${app}/${file}`, migration: exported[0] as MigrationClass };
+      return { id: `${app}/${file}`, migration: exported[0] };
     });
   });
 }
@@ -65,7 +65,7 @@ describe(verdictOf.name, () => {
         }
       },
       contract === undefined ? {} : { contract },
-    ) as unknown as MigrationClass;
+    );
 
   it('fails a destructive migration without a reason, passes it with one, refuses a reason that says nothing', async () => {
     const drop = ['ALTER TABLE orders DROP COLUMN payment_token'];
