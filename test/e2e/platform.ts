@@ -1,7 +1,7 @@
 import { AppProcess, freePort, testEnv, waitUntil } from '@shopmesh/testing';
 import { prepareCatalogDatabase } from './catalog-database';
 import { prepareIdentityDatabase } from './identity-database';
-import { prepareServiceDatabase } from './service-databases';
+import { prepareServiceDatabase, type CheckoutService, type MigrateDatabase } from './service-databases';
 
 /** The test database of each app that owns one (what `npm run check:invariants` reads, say). */
 export interface PlatformDatabases {
@@ -44,15 +44,22 @@ export interface PreparedPlatform {
   dropAll(): Promise<unknown>;
 }
 
-/** Fresh test databases (catalog seeded) and free ports for every app, and the variables that point the apps at them. */
-export async function preparePlatform(suite: string, overrides: Record<string, string> = {}): Promise<PreparedPlatform> {
+/**
+ * Fresh test databases (catalog seeded) and free ports for every app, and the variables that point the apps at them;
+ * `migrations` in place of a service's current ones (an earlier release's, for an upgrade test).
+ */
+export async function preparePlatform(
+  suite: string,
+  overrides: Record<string, string> = {},
+  migrations: Partial<Record<CheckoutService, MigrateDatabase>> = {},
+): Promise<PreparedPlatform> {
   const base = testEnv({ RPC_TIMEOUT_MS: '1500', HEALTH_CHECK_TIMEOUT_MS: '1000', SHUTDOWN_DRAIN_MS: '1000', ...overrides });
   const prepared = await Promise.allSettled([
     prepareCatalogDatabase(suite, base),
     prepareIdentityDatabase(suite, base),
-    prepareServiceDatabase('inventory', suite, base),
-    prepareServiceDatabase('orders', suite, base),
-    prepareServiceDatabase('payments', suite, base),
+    prepareServiceDatabase('inventory', suite, base, migrations.inventory),
+    prepareServiceDatabase('orders', suite, base, migrations.orders),
+    prepareServiceDatabase('payments', suite, base, migrations.payments),
   ]);
   const failed = prepared.find((p) => p.status === 'rejected');
   if (failed) {

@@ -1,23 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { DEMO_PRODUCTS } from '@shopmesh/demo-data';
-import { REPO_ROOT } from '@shopmesh/testing';
-import { seedInventory } from '../../apps/inventory/src/seed/seed';
-import { auditConnectionOf } from '../../tools/invariants/audit-invariants';
-import { concludeLoad, runLoad, type LoadEvent, type LoadResult } from '../../tools/load';
 import { APPS } from '../../tools/platform/apps';
-import { platformPlan } from '../../tools/platform/plan';
-import { DEFAULT_SUPERVISION_POLICY } from '../../tools/platform/supervision-policy';
-import { Supervisor } from '../../tools/platform/supervisor';
-import { preparePlatform, type PreparedPlatform } from './platform';
-import { PrivateKafka } from './private-kafka';
-
-/** Requests that failed from a shopper's side: not business answers (409 out of stock, 402 declined…). */
-const failedOf = (result: LoadResult) =>
-  result.requests.filter((r) => ['server-error', 'timeout', 'network', 'mismatch', 'rate-limited'].includes(r.outcome));
+import { startSupervisedPlatform, underShopperLoad, type SupervisedPlatform } from './supervised-platform';
 
 /**
  * The platform as `npm run up` runs it (tools/platform/plan.ts): every service in the Redis
@@ -26,97 +8,20 @@ const failedOf = (result: LoadResult) =>
  * shopper mix must fail no request, leave every order final and the invariants clean.
  */
 describe('zero-downtime upgrades under checkout load (real processes, private Kafka)', () => {
-  let kafka: PrivateKafka;
-  let platform: PreparedPlatform;
-  let supervisor: Supervisor;
-  let runDir: string;
+  let running: SupervisedPlatform;
 
   beforeAll(async () => {
-    kafka = await PrivateKafka.create();
-    [platform] = await Promise.all([
-      preparePlatform('rolling', {
-        KAFKA_BROKERS: kafka.brokers,
-        REGISTRY_NAMESPACE: `rolling-${randomBytes(4).toString('hex')}`,
-        REGISTRY_TTL_MS: '3000',
-        // longer than the callers' registry refresh (1 s): a deregistered instance gets no new call before it stops
-        SHUTDOWN_DRAIN_MS: '2000',
-        RPC_TIMEOUT_MS: '5000',
-        LOG_LEVEL: 'warn',
-      }),
-      kafka.start(),
-    ]);
-    await seedInventory({ ...platform.env });
-    runDir = mkdtempSync(join(tmpdir(), 'shopmesh-rolling-'));
-    const plan = platformPlan(platform.env);
-    supervisor = new Supervisor({
-      instances: plan.instances,
-      balancer: { ...plan.balancer, host: '127.0.0.1' },
-      childEnv: { PATH: process.env.PATH ?? '', ...platform.env },
-      cwd: REPO_ROOT,
-      logDir: join(runDir, 'logs'),
-      host: '127.0.0.1',
-      port: 0,
-      policy: { ...DEFAULT_SUPERVISION_POLICY, restartDelayMs: 500, maxRestartDelayMs: 2000 },
-    });
-    await supervisor.start();
+    running = await startSupervisedPlatform('rolling');
   }, 240_000);
 
   afterAll(async () => {
-    await supervisor?.stop({ instances: true });
-    await platform?.dropAll();
-    await kafka?.destroy();
-    if (runDir) rmSync(runDir, { recursive: true, force: true });
+    await running?.stop();
   }, 90_000);
 
-  const products = DEMO_PRODUCTS.map((p) => ({
-    id: p.id,
-    name: p.name,
-    category: p.category,
-    price: { amount: p.priceAmount, currency: p.priceCurrency },
-  }));
-
-  /** Runs the shopper mix until `during` resolves, then lets every order become final; the verdict and report. */
-  async function underLoad(name: string, during: (mark: (label: string) => void) => Promise<void>) {
-    const events: LoadEvent[] = [];
-    const abort = new AbortController();
-    const load = runLoad({
-      gatewayUrl: supervisor.balancerUrl ?? '',
-      rate: 6,
-      durationMs: 600_000,
-      seed: 7,
-      products,
-      // tok_timeout waits out the step deadline: a saga outcome, not an upgrade's
-      paymentTokens: { tok_visa: 70, tok_decline: 15, tok_flaky: 15 },
-      shoppers: 10,
-      settleMs: 30_000,
-      signal: abort.signal,
-    });
-    await sleep(2000);
-    try {
-      await during((label) => events.push({ at: Date.now(), label }));
-      await sleep(2000);
-    } finally {
-      abort.abort();
-    }
-    const result = await load;
-    const reportDir = resolve(REPO_ROOT, '.run/reports');
-    mkdirSync(reportDir, { recursive: true });
-    const conclusion = await concludeLoad(result, {
-      audit: auditConnectionOf(platform.env, platform.databases),
-      reportPath: join(reportDir, `${name}.html`),
-      events,
-    });
-    const failed = failedOf(result);
-    process.stdout.write(
-      `${name}: ${result.requests.length} requests, ${failed.length} failed, ${conclusion.summary.orders.placed} orders ` +
-        `${JSON.stringify(conclusion.summary.orders.byOutcome)}; report ${conclusion.reportPath}\n`,
-    );
-    return { result, failed, ...conclusion };
-  }
-
   it('a rolling restart of every app, one after another (the two gateways included): zero failed requests, every order final, the invariants clean', async () => {
+    const { supervisor } = running;
     const restarted: string[] = [];
-    const { result, failed, summary, verdict } = await underLoad('rolling-restart', async (mark) => {
+    const { result, failed, summary, verdict } = await underShopperLoad(running, 'rolling-restart', async (mark) => {
       for (const app of APPS) {
         mark(`restart ${app.name}`);
         const done = await supervisor.restartApp(app.name);

@@ -11,13 +11,20 @@ const MIGRATIONS = {
 
 export type CheckoutService = keyof typeof MIGRATIONS;
 
-/** A fresh, migrated test database of inventory, orders or payments for one suite. */
+/** Applies a service's migrations to the database its variables name. */
+export type MigrateDatabase = (env: Record<string, string>) => Promise<unknown>;
+
+/**
+ * A fresh, migrated test database of inventory, orders or payments for one suite; `migrate`
+ * instead of the service's current migrations (those of an earlier release, say).
+ */
 export async function prepareServiceDatabase(
   service: CheckoutService,
   suite: string,
   env: Record<string, string>,
+  migrate: MigrateDatabase = MIGRATIONS[service].migrate,
 ): Promise<{ database: string; drop: () => Promise<void> }> {
-  const { variable, migrate } = MIGRATIONS[service];
+  const { variable } = MIGRATIONS[service];
   const database = await createTestDatabase(pgConnectionOf(env), `shopmesh_${service}`, suite);
   try {
     await migrate({ ...env, [variable]: database });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { OrderPlaced, type Address, type Money, type OrderAccepted, type OrderLine } from '@shopmesh/contracts';
+import { OrderPlaced, type Address, type Money, type OrderAccepted, type OrderLine, type OrderOrigin } from '@shopmesh/contracts';
 import { CorrelationContext } from '@shopmesh/logging';
 import { Outbox, consumerTransactionOf, messageOf } from '@shopmesh/messaging';
 import { currentTraceId } from '@shopmesh/tracing';
@@ -22,6 +22,7 @@ export interface OrderToAccept {
   total: Money;
   shippingAddress: Address;
   paymentToken: string;
+  origin: OrderOrigin;
 }
 
 /**
@@ -57,8 +58,8 @@ export class AcceptOrderService {
         const tx = consumerTransactionOf(manager, this.outbox);
         await tx.query(
           `INSERT INTO orders (id, user_id, status, step, total_amount, currency, shipping_address, payment_token, deadline_at,
-             correlation_id, trace_id, created_at, updated_at)
-           VALUES ($1, $2, 'PENDING', 'PENDING', $3, $4, $5::jsonb, $6, $7, $8, $10, $9, $9)`,
+             correlation_id, trace_id, origin, created_at, updated_at)
+           VALUES ($1, $2, 'PENDING', 'PENDING', $3, $4, $5::jsonb, $6, $7, $8, $10, $11, $9, $9)`,
           [
             orderId,
             order.userId,
@@ -70,6 +71,7 @@ export class AcceptOrderService {
             correlationId,
             now,
             traceId ?? null,
+            order.origin,
           ],
         );
         await insertLines(tx, orderId, order.lines);

@@ -60,7 +60,13 @@ export class CheckoutService {
         );
       }
       const accepted = await this.acceptance.accept(
-        { userId: actor.userId, ...priced, shippingAddress: body.shippingAddress, paymentToken: body.paymentToken },
+        {
+          userId: actor.userId,
+          ...priced,
+          shippingAddress: body.shippingAddress,
+          paymentToken: body.paymentToken,
+          origin: 'CART',
+        },
         claim,
       );
       await this.cart.call(CartRpc.clear, {}, { actor }).catch((error: unknown) => {

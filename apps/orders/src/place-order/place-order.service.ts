@@ -22,7 +22,13 @@ export class PlaceOrderService {
     return runIdempotent(this.keys, request, async (claim) => {
       const priced = pricedOrError(priceOrder(body.items, await this.offers.of(body.items.map((i) => i.productId))));
       return this.acceptance.accept(
-        { userId: actor.userId, ...priced, shippingAddress: body.shippingAddress, paymentToken: body.paymentToken },
+        {
+          userId: actor.userId,
+          ...priced,
+          shippingAddress: body.shippingAddress,
+          paymentToken: body.paymentToken,
+          origin: 'DIRECT',
+        },
         claim,
       );
     });

@@ -1,4 +1,12 @@
-import type { Address, CancellationReason, Order, OrderHistoryEntry, OrderStatus, SagaStep } from '@shopmesh/contracts';
+import type {
+  Address,
+  CancellationReason,
+  Order,
+  OrderHistoryEntry,
+  OrderOrigin,
+  OrderStatus,
+  SagaStep,
+} from '@shopmesh/contracts';
 import type { SqlRunner } from '../checkout-saga/saga-repository';
 
 interface OrderRow {
@@ -12,6 +20,7 @@ interface OrderRow {
   shipping_address: Address;
   awaiting: string[];
   trace_id: string | null;
+  origin: OrderOrigin | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -34,7 +43,7 @@ interface HistoryRow {
 }
 
 export const ORDER_COLUMNS = `id, user_id, status, step, cancellation_reason, total_amount, currency, shipping_address, awaiting,
-  trace_id, created_at, updated_at`;
+  trace_id, origin, created_at, updated_at`;
 
 export type { OrderRow };
 
@@ -69,6 +78,7 @@ export async function ordersOf(sql: SqlRunner, rows: readonly OrderRow[]): Promi
     shippingAddress: row.shipping_address,
     statusHistory: history.filter((h) => h.order_id === row.id).map(historyEntryOf),
     ...(row.cancellation_reason ? { cancellationReason: row.cancellation_reason } : {}),
+    ...(row.origin ? { origin: row.origin } : {}),
     ...(row.trace_id ? { traceId: row.trace_id } : {}),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

@@ -19,6 +19,10 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const SAGA_STEPS = ['PENDING', 'STOCK_RESERVED', 'PAYMENT_AUTHORIZED', 'CONFIRMED', 'COMPENSATING', 'CANCELLED'] as const;
 export type SagaStep = (typeof SAGA_STEPS)[number];
 
+/** How an order was placed: the checkout of the cart (`POST /v1/cart/checkout`) or directly (`POST /v1/orders`). */
+export const ORDER_ORIGINS = ['CART', 'DIRECT'] as const;
+export type OrderOrigin = (typeof ORDER_ORIGINS)[number];
+
 /** Lines an order may have, and the quantity of one line. */
 export const ORDER_MAX_LINES = 50;
 export const ORDER_MAX_QUANTITY = 99;
@@ -116,6 +120,8 @@ export const OrderSchema = z.object({
   shippingAddress: AddressSchema,
   statusHistory: z.array(OrderHistoryEntrySchema),
   cancellationReason: z.enum(CANCELLATION_REASONS).optional(),
+  /** How the order was placed; absent on orders placed before it was recorded. */
+  origin: z.enum(ORDER_ORIGINS).optional(),
   /** The trace of the request that placed the order (W3C trace id), when it was traced: `<trace UI>/traces/<traceId>`. */
   traceId: z
     .string()

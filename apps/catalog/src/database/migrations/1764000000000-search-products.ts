@@ -14,6 +14,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 export class SearchProducts1764000000000 implements MigrationInterface {
   name = 'SearchProducts1764000000000';
 
+  /** Expand/contract (tools/migrations): it drops an index, which is a contract step. */
+  static readonly contract =
+    'products_active_category_page is dropped and re-created on lower(category) in the same transaction: the previous ' +
+    'release reads no column it removes, and its category pages stay correct (only not served by that index)';
+
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
       ALTER TABLE products ADD COLUMN search tsvector GENERATED ALWAYS AS (

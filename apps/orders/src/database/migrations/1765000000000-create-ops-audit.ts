@@ -11,6 +11,11 @@ const BEFORE = ['OUT_OF_STOCK', 'PAYMENT_DECLINED', 'TIMEOUT', 'CANCELLED_BY_USE
 export class CreateOpsAudit1765000000000 implements MigrationInterface {
   name = 'CreateOpsAudit1765000000000';
 
+  /** Expand/contract (tools/migrations): it replaces a CHECK, which is a contract step. */
+  static readonly contract =
+    'the cancellation-reason CHECK is replaced in one transaction by a wider one (one more value): every reason the ' +
+    'previous release writes stays allowed; the re-check scans orders under a lock (small, once)';
+
   async up(queryRunner: QueryRunner): Promise<void> {
     await createOpsAuditTable(queryRunner);
     await queryRunner.query(`ALTER TABLE orders DROP CONSTRAINT orders_cancellation_reason_check`);
