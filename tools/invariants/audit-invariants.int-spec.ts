@@ -149,7 +149,7 @@ describe('auditInvariants on real databases', () => {
     expect(run.status).toBe(1);
     expect(run.stdout.trim().split('\n')).toHaveLength(5);
     expect(run.stdout).toMatch(
-      new RegExp(`invariant 1 ORDER_PAST_DEADLINE ${stuck}: step STOCK_RESERVED is 30\\d s past its deadline`),
+      new RegExp(`invariant 1 ORDER_PAST_DEADLINE ${stuck}: step STOCK_RESERVED is 3\\d\\d s past its deadline`), // 300 s, plus however long this test has run
     );
     expect(run.stderr).toContain('5 violation(s); 3 order(s): CONFIRMED 1, CANCELLED 1, PENDING 1 (1 still running)');
     // a longer grace forgives the late order, nothing else
