@@ -64,7 +64,7 @@ export interface InfraUpResult {
  *
  * For each component, in that order: if it already answers at the configured address it is used;
  * else, if a Docker engine answers, `docker compose -f docker/docker-compose.yml up -d <service>`;
- * else a local server is started: Kafka 3.9 in KRaft mode from Maven Central jars (cached in
+ * else a local server is started: Kafka 4.4 in KRaft mode from Maven Central jars (cached in
  * `.cache/kafka`, data in `.data/kafka`), a private `redis-server`, a private PostgreSQL cluster
  * from the machine's binaries (data in `.data/`), or Zipkin from its Maven Central jar (cached in
  * `.cache/zipkin`, in-memory storage). Local servers are detached and outlive the caller.

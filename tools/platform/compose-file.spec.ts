@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ALL_KAFKA_TOPICS } from '@shopmesh/contracts';
 import { SERVICE_NAMES, defaultDatabaseOf, serviceEnvShape, uses } from '@shopmesh/config';
 import { REPO_ROOT } from '../infra/infra-config';
+import { KAFKA_VERSION } from '../infra/kafka/kafka-files';
 
 /** The Compose file and `.env.example` are written by hand: keep them in step with the apps' declarations. */
 describe('docker-compose.yml and .env.example', () => {
@@ -13,6 +14,11 @@ describe('docker-compose.yml and .env.example', () => {
   it('creates every Kafka topic and dead-letter topic', () => {
     const created = /for topic in ([^;]+); do/.exec(compose)?.[1]?.trim().split(/\s+/) ?? [];
     expect(created.sort()).toEqual([...ALL_KAFKA_TOPICS].sort());
+  });
+
+  it('runs the Kafka release of the local broker (kafka and kafka-init)', () => {
+    const images = [...compose.matchAll(/^\s+image: (apache\/kafka:\S+)$/gm)].map(([, image]) => image);
+    expect(images).toEqual([`apache/kafka:${KAFKA_VERSION}`, `apache/kafka:${KAFKA_VERSION}`]);
   });
 
   it.each(SERVICE_NAMES)('runs %s, with its migrations and database if it owns one', (name) => {

@@ -7,17 +7,30 @@ import { KAFKA_VERSION, type KafkaPaths } from './kafka-files';
 /** The pom listing the broker's artifacts (pom packaging: nothing is built from it). */
 export const KAFKA_POM = resolve(REPO_ROOT, 'tools/infra/kafka/pom.xml');
 
-/** Jars without which the broker cannot start; their presence is checked after the download. */
-const REQUIRED_JARS = [`kafka_2.13-${KAFKA_VERSION}.jar`, 'slf4j-reload4j-1.7.36.jar', 'reload4j-1.2.25.jar'];
+/**
+ * The jars of the pom's own dependencies (`<artifactId>-<version>.jar`), without which the broker
+ * cannot start: checked after the download; a cache whose marker lacks one was filled from another
+ * pom (an older Kafka, another logging binding) and is fetched again.
+ */
+export function requiredKafkaJars(pom: string = readFileSync(KAFKA_POM, 'utf8')): string[] {
+  return [...pom.matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)].map(([, dependency]) => {
+    const tag = (name: string): string | undefined =>
+      new RegExp(`<${name}>([^<]+)</${name}>`).exec(dependency ?? '')?.[1]?.trim();
+    return `${tag('artifactId') ?? '?'}-${tag('version') ?? '?'}.jar`;
+  });
+}
 
-/** True if the jar cache is complete: the marker exists and every jar it lists is present. */
+/**
+ * True if the jar cache is complete: the marker exists, lists every required jar, and every jar
+ * it lists is present.
+ */
 export function kafkaJarsCached(paths: KafkaPaths): boolean {
   if (!existsSync(paths.libComplete)) return false;
   try {
     const jars = JSON.parse(readFileSync(paths.libComplete, 'utf8')) as unknown;
     return (
       Array.isArray(jars) &&
-      jars.length > 0 &&
+      requiredKafkaJars().every((jar) => jars.includes(jar)) &&
       jars.every((jar) => typeof jar === 'string' && existsSync(resolve(paths.lib, jar)))
     );
   } catch {
@@ -26,8 +39,8 @@ export function kafkaJarsCached(paths: KafkaPaths): boolean {
 }
 
 /**
- * Fetches the broker's jars (kafka_2.13 and its runtime dependencies, plus the log4j binding the
- * release tarball adds) from Maven Central into `.cache/kafka/<version>/lib`, unless the cache is
+ * Fetches the broker's jars (kafka_2.13 and its runtime dependencies, plus the log4j2 slf4j binding
+ * the release tarball adds) from Maven Central into `.cache/kafka/<version>/lib`, unless the cache is
  * already complete. Downloads into a temporary folder first and moves the jars in one by one
  * (atomic renames), so that neither an interrupted fetch nor a broker running from the cache is
  * harmed; the marker is written last.
@@ -62,7 +75,7 @@ export function ensureKafkaJars(paths: KafkaPaths, log: (line: string) => void):
     );
   }
   const jars = readdirSync(staging).filter((file) => file.endsWith('.jar'));
-  const missing = REQUIRED_JARS.filter((jar) => !jars.includes(jar));
+  const missing = [...new Set([`kafka_2.13-${KAFKA_VERSION}.jar`, ...requiredKafkaJars()])].filter((jar) => !jars.includes(jar));
   if (missing.length > 0) {
     rmSync(staging, { recursive: true, force: true });
     throw new Error(`Kafka: Maven did not provide ${missing.join(', ')} (see ${KAFKA_POM})`);

@@ -26,7 +26,7 @@ const TOOL_JVM = ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-D
 
 const javaArgs = (paths: KafkaPaths, jvm: string[], mainClass: string, args: string[]): string[] => [
   ...jvm,
-  `-Dlog4j.configuration=file:${paths.log4j}`,
+  `-Dlog4j2.configurationFile=${paths.log4j2}`,
   `-Dkafka.logs.dir=${paths.logs}`,
   '-cp',
   `${paths.lib}/*`,
@@ -106,7 +106,7 @@ function startupErrorOf(paths: KafkaPaths): string {
 
 /**
  * Starts a single-node Kafka broker (KRaft: broker and controller in one JVM) from Maven Central
- * jars: fetches the jars once into `.cache/kafka`, writes `server.properties`/`log4j.properties`
+ * jars: fetches the jars once into `.cache/kafka`, writes `server.properties`/`log4j2.json`
  * into `.data/kafka`, formats the storage once, then runs `kafka.Kafka` detached, so that it
  * outlives this process (pid in `.data/kafka/kafka.pid`, stdout/stderr in `.data/kafka/kafka.out`).
  * Readiness is awaited by the caller.
