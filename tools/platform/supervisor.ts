@@ -390,7 +390,7 @@ export class Supervisor {
       await withDeadline(Promise.all(readiness.values()), deadlineMs, `the new set was not ready within ${deadlineMs ?? 0} ms`);
       await this.smoke(started);
       const down = started.filter((m) => m.phase !== 'ready').map((m) => m.spec.id);
-      if (down.length > 0) throw new Error(`${down.join(', ')} of the new set stopped after it was ready`);
+      if (down.length > 0) throw new Error(`${down.join(', ')} of the new set exited after it was ready`);
     } catch (error) {
       failed = true;
       for (const member of [...started].reverse()) await this.rollBack(member);
