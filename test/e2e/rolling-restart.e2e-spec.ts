@@ -11,6 +11,7 @@ import { concludeLoad, runLoad, type LoadEvent, type LoadResult } from '../../to
 import { APPS } from '../../tools/platform/apps';
 import { platformPlan } from '../../tools/platform/plan';
 import { DEFAULT_SUPERVISION_POLICY } from '../../tools/platform/supervision-policy';
+import type { ReleaseReport } from '../../tools/platform/release-options';
 import { Supervisor } from '../../tools/platform/supervisor';
 import { preparePlatform, type PreparedPlatform } from './platform';
 import { PrivateKafka } from './private-kafka';
@@ -19,11 +20,20 @@ import { PrivateKafka } from './private-kafka';
 const failedOf = (result: LoadResult) =>
   result.requests.filter((r) => ['server-error', 'timeout', 'network', 'mismatch', 'rate-limited'].includes(r.outcome));
 
+const alive = (pid: number | undefined): boolean => {
+  try {
+    return pid !== undefined && process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+};
+
 /**
  * The platform as `npm run up` runs it (tools/platform/plan.ts): every service in the Redis
  * registry, two gateways behind the supervisor's balancer, each app a real process from dist/, on
  * the suite's own databases, Redis namespace and Kafka broker. Upgrades under the load generator's
- * shopper mix must fail no request, leave every order final and the invariants clean.
+ * shopper mix — a rolling restart of every app, then blue-green releases of the whole platform (one
+ * broken and rolled back, one good) — must fail no request, leave every order final and the invariants clean.
  */
 describe('zero-downtime upgrades under checkout load (real processes, private Kafka)', () => {
   let kafka: PrivateKafka;
@@ -51,6 +61,7 @@ describe('zero-downtime upgrades under checkout load (real processes, private Ka
     supervisor = new Supervisor({
       instances: plan.instances,
       balancer: { ...plan.balancer, host: '127.0.0.1' },
+      releaseSets: plan.releaseSets,
       childEnv: { PATH: process.env.PATH ?? '', ...platform.env },
       cwd: REPO_ROOT,
       logDir: join(runDir, 'logs'),
@@ -76,7 +87,7 @@ describe('zero-downtime upgrades under checkout load (real processes, private Ka
   }));
 
   /** Runs the shopper mix until `during` resolves, then lets every order become final; the verdict and report. */
-  async function underLoad(name: string, during: (mark: (label: string) => void) => Promise<void>) {
+  async function underLoad(name: string, during: (mark: (label: string, at?: number) => void) => Promise<void>) {
     const events: LoadEvent[] = [];
     const abort = new AbortController();
     const load = runLoad({
@@ -93,7 +104,7 @@ describe('zero-downtime upgrades under checkout load (real processes, private Ka
     });
     await sleep(2000);
     try {
-      await during((label) => events.push({ at: Date.now(), label }));
+      await during((label, at = Date.now()) => events.push({ at, label }));
       await sleep(2000);
     } finally {
       abort.abort();
@@ -134,5 +145,62 @@ describe('zero-downtime upgrades under checkout load (real processes, private Ka
     expect(verdict.violations).toEqual([]);
     // every instance now runs on its surge ports, registered there; nothing restarted on its own
     expect(supervisor.status().instances.filter((i) => i.restarts > 0 || i.phase !== 'ready')).toEqual([]);
+  }, 300_000);
+
+  const pids = () => supervisor.status().instances.map((i) => i.pid);
+
+  it('a blue-green release whose orders cannot reach its database is rolled back: the running set serves on untouched, zero failed requests, every order final', async () => {
+    const before = pids();
+    let rejection: unknown;
+    const { result, failed, summary, verdict } = await underLoad('blue-green-rollback', async (mark) => {
+      mark('release (orders broken)');
+      const broken = { orders: { ORDERS_DB_NAME: `${platform.databases.orders}_missing` } };
+      rejection = await supervisor.release({ env: broken }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      mark('rolled back');
+    });
+    process.stdout.write(`blue-green rollback: ${(rejection as Error | undefined)?.message}\n`);
+
+    expect(rejection).toMatchObject({
+      code: 'SUPERVISOR.RELEASE_ROLLED_BACK',
+      message: expect.stringMatching(/orders: the new process exited/) as unknown,
+    });
+    expect(supervisor.status()).toMatchObject({ set: 'blue', ready: true });
+    expect(pids()).toEqual(before);
+    expect(result.requests.length).toBeGreaterThan(50);
+    expect(failed).toEqual([]);
+    expect(summary.orders.notFinal).toEqual([]);
+    expect(verdict.violations).toEqual([]);
+  }, 300_000);
+
+  it('a blue-green release of the whole platform switches the balancer to the new set in one step and stops the old one: zero failed requests, every order final, the invariants clean', async () => {
+    const before = pids();
+    let report: ReleaseReport | undefined;
+    const { result, failed, summary, verdict } = await underLoad('blue-green', async (mark) => {
+      mark('release');
+      report = await supervisor.release();
+      mark('switch', Date.parse(report.switchedAt));
+      mark('old set stopped');
+    });
+    const perApp = [...new Set(report?.instances.map((i) => i.app))].map((app) => {
+      const of = report?.instances.filter((i) => i.app === app) ?? [];
+      return `${app} ${Math.max(...of.map((i) => i.startedAfterSeconds + i.readySeconds)).toFixed(1)} s`;
+    });
+    process.stdout.write(
+      `blue-green: ready after ${perApp.join(', ')}; switched after ${report?.switchedAfterSeconds.toFixed(1)} s, ` +
+        `old set drained in ${report?.drainSeconds.toFixed(1)} s\n`,
+    );
+
+    expect(supervisor.status()).toMatchObject({ set: 'green', ready: true });
+    expect(before.filter(alive)).toEqual([]);
+    expect(pids().filter((pid) => before.includes(pid))).toEqual([]);
+    expect(supervisor.status().instances.filter((i) => i.restarts > 0 || i.phase !== 'ready')).toEqual([]);
+    expect(result.requests.length).toBeGreaterThan(50);
+    expect(failed).toEqual([]);
+    expect(summary.orders.placed).toBeGreaterThan(5);
+    expect(summary.orders.notFinal).toEqual([]);
+    expect(verdict.violations).toEqual([]);
   }, 300_000);
 });
