@@ -23,3 +23,19 @@ export function inDependencyOrder<T>(
   for (const item of items) doneOf(item, []).catch(() => undefined);
   return done;
 }
+
+/** Runs the tasks given to it at most `n` at a time, the others in turn as one ends. */
+export function concurrencyLimit(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    if (running >= n) await new Promise<void>((ok) => waiting.push(ok));
+    running += 1;
+    try {
+      return await task();
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  };
+}

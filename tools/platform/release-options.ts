@@ -15,6 +15,8 @@ export const ReleaseOptionsSchema = z
     dist: z.string().min(1).optional(),
     /** How long the whole new set has to be ready (every instance, then the smoke requests). */
     deadlineMs: z.number().int().positive().max(3_600_000).optional(),
+    /** How many new processes start at once (1 by default: starting is CPU-heavy, and the running set serves meanwhile). */
+    maxStarting: z.number().int().min(1).max(64).optional(),
   })
   .strict();
 

@@ -4,7 +4,8 @@ import { runningSupervisor } from './supervisor-process';
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
-const USAGE = 'usage: npm run release -- [--env <app>.<VAR>=<value>]… [--dist <directory>] [--deadline-ms <ms>]';
+const USAGE =
+  'usage: npm run release -- [--env <app>.<VAR>=<value>]… [--dist <directory>] [--deadline-ms <ms>] [--max-starting <n>]';
 
 /** `--env orders.FEATURE_X=on --dist .run/next/dist --deadline-ms 120000` → the options of `POST /release`. */
 function optionsOf(args: readonly string[]): ReleaseOptions {
@@ -22,6 +23,8 @@ function optionsOf(args: readonly string[]): ReleaseOptions {
       options.dist = value;
     } else if (flag === '--deadline-ms' && /^\d+$/.test(value)) {
       options.deadlineMs = Number(value);
+    } else if (flag === '--max-starting' && /^\d+$/.test(value)) {
+      options.maxStarting = Number(value);
     } else {
       throw new Error(USAGE);
     }

@@ -296,7 +296,8 @@ describe('Supervisor (stand-in app processes)', () => {
     expect(answers.length).toBeGreaterThan(10);
     expect(answers.filter((a) => a.status !== 200 || !old.includes(a.pid))).toEqual([]);
     const started = logged().filter((l) => l.event === 'instance_started' && !old.includes(l.pid));
-    expect(started.map((l) => l.instanceId)).toEqual(['back', 'web', 'web-2', 'back']);
+    // one new process starting at a time: web-2 never started, web not ready in time
+    expect(started.map((l) => l.instanceId)).toEqual(['back', 'web', 'back']);
     expect(started.map((l) => l.pid).filter(alive)).toEqual([]);
     expect(logged().filter((l) => l.event === 'release_rolled_back')).toHaveLength(2);
   }, 30_000);

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { inDependencyOrder } from './dependency-order';
+import { concurrencyLimit, inDependencyOrder } from './dependency-order';
 import { HttpBalancer } from './http-balancer';
 import { errorMessage, handleControlRequest, SupervisorError } from './supervisor-api';
 import type { ReleaseOptions, ReleaseReport, ReleaseSet } from './release-options';
@@ -374,18 +374,22 @@ export class Supervisor {
     const timings = new Map<Member, { startedAfterSeconds: number; readySeconds: number; drainSeconds: number }>();
     const started: Member[] = [];
     let failed = false;
-    const readiness = this.inStartOrder(async (member) => {
-      if (failed || this.closing) throw new Error('the release was aborted');
-      const launchedAt = Date.now();
-      started.push(member);
-      this.startBeside(member, { dist, env: { ...this.options.releaseSets?.[set], ...options.env?.[member.spec.app] } }, true);
-      await this.untilReady(member);
-      timings.set(member, {
-        startedAfterSeconds: (launchedAt - began) / 1000,
-        readySeconds: (Date.now() - launchedAt) / 1000,
-        drainSeconds: 0,
-      });
-    });
+    // a start is CPU-heavy: a few at a time, so that the set serving meanwhile is not starved
+    const starting = concurrencyLimit(options.maxStarting ?? 1);
+    const readiness = this.inStartOrder((member) =>
+      starting(async () => {
+        if (failed || this.closing) throw new Error('the release was aborted');
+        const launchedAt = Date.now();
+        started.push(member);
+        this.startBeside(member, { dist, env: { ...this.options.releaseSets?.[set], ...options.env?.[member.spec.app] } }, true);
+        await this.untilReady(member);
+        timings.set(member, {
+          startedAfterSeconds: (launchedAt - began) / 1000,
+          readySeconds: (Date.now() - launchedAt) / 1000,
+          drainSeconds: 0,
+        });
+      }),
+    );
     try {
       await withDeadline(Promise.all(readiness.values()), deadlineMs, `the new set was not ready within ${deadlineMs ?? 0} ms`);
       await this.smoke(started);
