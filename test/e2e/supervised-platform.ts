@@ -76,9 +76,10 @@ export async function startSupervisedPlatform(
     supervisor = new Supervisor({
       instances: plan.instances,
       balancer: { ...plan.balancer, host: '127.0.0.1' },
+      releaseSets: plan.releaseSets,
       childEnv: { PATH: process.env.PATH ?? '', ...platform.env },
       cwd: REPO_ROOT,
-      scriptOf: (app) => options.scriptOf?.(app) ?? resolve(REPO_ROOT, `dist/apps/${app}/src/main.js`),
+      scriptOf: (app, dist) => options.scriptOf?.(app) ?? resolve(REPO_ROOT, dist, `apps/${app}/src/main.js`),
       logDir: join(runDir, 'logs'),
       host: '127.0.0.1',
       port: 0,
@@ -111,7 +112,7 @@ const PRODUCTS = DEMO_PRODUCTS.map((p) => ({
 export async function underShopperLoad(
   { supervisor, platform }: SupervisedPlatform,
   name: string,
-  during: (mark: (label: string) => void) => Promise<void>,
+  during: (mark: (label: string, at?: number) => void) => Promise<void>,
 ) {
   const events: LoadEvent[] = [];
   const abort = new AbortController();
@@ -129,7 +130,7 @@ export async function underShopperLoad(
   });
   await sleep(2000);
   try {
-    await during((label) => events.push({ at: Date.now(), label }));
+    await during((label, at = Date.now()) => events.push({ at, label }));
     await sleep(2000);
   } finally {
     abort.abort();

@@ -9,7 +9,12 @@ describe('platformPlan (what npm run up runs)', () => {
   it("puts services on .env's ports, instance n 10 × (n - 1) above, the gateways beside the balancer, every surge 20000 above", () => {
     const { instances, balancer } = platformPlan(env, new Map([['catalog', 2]]));
     const of = (id: string) => instances.find((i) => i.id === id);
-    expect(balancer).toEqual({ app: 'gateway', host: '0.0.0.0', port: 3000 });
+    expect(balancer).toEqual({
+      app: 'gateway',
+      host: '0.0.0.0',
+      port: 3000,
+      smokePaths: ['/health/ready', '/v1/products?limit=1'],
+    });
     expect(instances.filter((i) => i.app === 'gateway').map((i) => [i.id, i.httpPort, i.surge?.httpPort])).toEqual([
       ['gateway', '3010', '23010'],
       ['gateway-2', '3020', '23020'],
@@ -32,5 +37,13 @@ describe('platformPlan (what npm run up runs)', () => {
       httpPort: '30000',
       env: { CART_OPS_PORT: '30000', CART_TCP_PORT: '40000' },
     });
+  });
+
+  it("gives a release's two sets registry namespaces of their own (the new set's callers find only the new set)", () => {
+    expect(platformPlan(env).releaseSets).toEqual({
+      blue: { REGISTRY_NAMESPACE: 'shopmesh' },
+      green: { REGISTRY_NAMESPACE: 'shopmesh-green' },
+    });
+    expect(platformPlan({ ...env, REGISTRY_NAMESPACE: 'ci-7' }).releaseSets.green).toEqual({ REGISTRY_NAMESPACE: 'ci-7-green' });
   });
 });

@@ -1,4 +1,4 @@
-import { SERVICES, envNamesOf, type ServiceName } from '@shopmesh/config';
+import { DEFAULT_REGISTRY_NAMESPACE, SERVICES, envNamesOf, type ServiceName } from '@shopmesh/config';
 import { APPS, INSTANCE_PORT_STEP, type AppSpec } from './apps';
 import type { Placement, SupervisedInstance, SupervisorOptions } from './supervisor';
 
@@ -15,10 +15,14 @@ export const DEFAULT_BALANCED_INSTANCES = 2;
  */
 export const SURGE_PORT_OFFSET = 20_000;
 
-/** What `npm run up` runs: every instance, in start order, and the balancer in front of the gateway. */
+/** What a release asks each new gateway itself before the balancer moves to it: its readiness, and a public read. */
+export const RELEASE_SMOKE_PATHS = ['/health/ready', '/v1/products?limit=1'];
+
+/** What `npm run up` runs: every instance, in start order, the balancer in front of the gateway, the two release sets. */
 export interface PlatformPlan {
   instances: SupervisedInstance[];
   balancer: NonNullable<SupervisorOptions['balancer']>;
+  releaseSets: NonNullable<SupervisorOptions['releaseSets']>;
 }
 
 /** A port `by` above, or below if above is past 65535. */
@@ -46,6 +50,9 @@ function placementAt(app: AppSpec, env: Readonly<Record<string, string>>, by: nu
  * registry and their callers discover them there, so an instance on new ports (a replacement, a
  * blue-green set) is found within a refresh, and one that stops is deregistered before it drains.
  * The gateways listen on ports of their own (`GATEWAY_PORT` + 10 × n); the balancer takes `GATEWAY_PORT`.
+ * A blue-green release runs its new set in a registry namespace of its own (`<namespace>-green`, and
+ * back on the next release): until the switch, the old gateways call only old services and the
+ * new set, smoke-tested through its own gateways, only new ones.
  */
 export function platformPlan(
   env: Readonly<Record<string, string>>,
@@ -72,5 +79,15 @@ export function platformPlan(
     });
   });
   const balancerHost = env[envNamesOf(BALANCED_APP).httpHost] ?? '127.0.0.1';
-  return { instances, balancer: { app: BALANCED_APP, host: balancerHost, port: Number(env[envNamesOf(BALANCED_APP).httpPort]) } };
+  const namespace = env.REGISTRY_NAMESPACE ?? DEFAULT_REGISTRY_NAMESPACE;
+  return {
+    instances,
+    balancer: {
+      app: BALANCED_APP,
+      host: balancerHost,
+      port: Number(env[envNamesOf(BALANCED_APP).httpPort]),
+      smokePaths: RELEASE_SMOKE_PATHS,
+    },
+    releaseSets: { blue: { REGISTRY_NAMESPACE: namespace }, green: { REGISTRY_NAMESPACE: `${namespace}-green` } },
+  };
 }

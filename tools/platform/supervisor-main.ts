@@ -39,6 +39,7 @@ async function main(specFile: string): Promise<void> {
     port: spec.port,
     policy: spec.policy,
     balancer: spec.balancer,
+    releaseSets: spec.releaseSets,
     echo: (line) => void process.stdout.write(`${line}\n`),
   });
   let stopping = false;

@@ -23,6 +23,7 @@ export interface SupervisorSpec {
   port: number;
   policy: SupervisionPolicy;
   balancer?: SupervisorOptions['balancer'];
+  releaseSets?: SupervisorOptions['releaseSets'];
 }
 
 /** The supervisor of this checkout, if it runs: its pid and HTTP address. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitUntil } from '@shopmesh/testing';
@@ -7,7 +7,8 @@ import { Supervisor, type SupervisedInstance } from './supervisor';
 
 /**
  * A stand-in app, a real process: serves `/health/ready` and `/health/live` on PORT; exits with 1
- * after EXIT_AFTER_MS, or answers 503 to liveness after LIVE_FOR_MS, when set.
+ * after EXIT_AFTER_MS, answers 503 to liveness after LIVE_FOR_MS, to readiness with NOT_READY or
+ * for its first READY_AFTER_MS, when set. Every answer says which process (port, pid, script) and which release (SET, VERSION).
  */
 const FAKE_APP = `
 const http = require('node:http');
@@ -17,23 +18,37 @@ const started = Date.now();
 if (exitAfter) setTimeout(() => process.exit(1), exitAfter);
 http.createServer((req, res) => {
   const live = !liveFor || Date.now() - started < liveFor;
-  res.writeHead(req.url === '/health/live' && !live ? 503 : 200).end(JSON.stringify({ port: process.env.PORT, pid: process.pid }));
+  const ready = !process.env.NOT_READY && Date.now() - started >= Number(process.env.READY_AFTER_MS || 0);
+  const down = (req.url === '/health/live' && !live) || (req.url === '/health/ready' && !ready);
+  const { PORT: port, SET: set, VERSION: version } = process.env;
+  res.writeHead(down ? 503 : 200).end(JSON.stringify({ port, pid: process.pid, script: __filename, set, version }));
 }).listen(Number(process.env.PORT), '127.0.0.1');
 // a drain: still serving for DRAIN_MS after SIGTERM, as the apps do
 process.on('SIGTERM', () => setTimeout(() => process.exit(0), Number(process.env.DRAIN_MS || 0)));
 `;
 
-type LogLine = { event: string; instanceId?: string; reason?: string; delayMs?: number; pid?: number };
+type LogLine = { event: string; instanceId?: string; reason?: string; delayMs?: number; pid?: number; why?: string };
+type Answer = { status: number; port?: string; pid?: number; script?: string; set?: string; version?: string };
+
+const alive = (pid: number | undefined): boolean => {
+  try {
+    return pid !== undefined && process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+};
 
 describe('Supervisor (stand-in app processes)', () => {
   let dir: string;
-  let script: string;
   let supervisor: Supervisor | undefined;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'supervisor-'));
-    script = join(dir, 'fake-app.js');
-    writeFileSync(script, FAKE_APP);
+    // two builds of the stand-in app: dist/ (the running one) and next/ (a release's)
+    for (const build of ['dist', 'next']) {
+      mkdirSync(join(dir, build));
+      writeFileSync(join(dir, build, 'fake-app.js'), FAKE_APP);
+    }
   });
 
   afterEach(async () => {
@@ -61,7 +76,8 @@ describe('Supervisor (stand-in app processes)', () => {
       ...(balancer ? { balancer: { app: balancer.app, host: '127.0.0.1', port: await freePort() } } : {}),
       childEnv: { PATH: process.env.PATH ?? '' },
       cwd: dir,
-      scriptOf: () => script,
+      scriptOf: (_app, dist) => join(dir, dist, 'fake-app.js'),
+      releaseSets: { blue: { SET: 'blue' }, green: { SET: 'green' } },
       logDir: join(dir, 'logs'),
       stateDir: join(dir, 'instances'),
       targetsFile: join(dir, 'targets.json'),
@@ -196,5 +212,111 @@ describe('Supervisor (stand-in app processes)', () => {
       port: before?.httpPort,
     });
     expect(logged().find((l) => l.event === 'replacement_rolled_back')).toMatchObject({ instanceId: 'api' });
+  }, 20_000);
+
+  /** A service and two web instances that call it, behind the balancer; requests (POST: never repeated by it) until stopped. */
+  const releasable = async () => {
+    const s = await supervise(
+      [
+        { id: 'back', app: 'back', env: { DRAIN_MS: '300' }, after: [], surge: {} },
+        { id: 'web', app: 'web', env: { DRAIN_MS: '300' }, after: ['back'], surge: {} },
+        // ready a second after the other: the first new gateway waits out of rotation until the switch
+        { id: 'web-2', app: 'web', env: { DRAIN_MS: '300', READY_AFTER_MS: '1000' }, after: ['back'], surge: {} },
+      ],
+      { app: 'web' },
+    );
+    await s.start();
+    const answers: Answer[] = [];
+    let running = true;
+    const ask = async (): Promise<Answer> => {
+      const res = await fetch(`${s.balancerUrl}/orders`, { method: 'POST', body: '{}' });
+      return { status: res.status, ...((await res.json()) as Omit<Answer, 'status'>) };
+    };
+    const load = (async () => {
+      while (running) answers.push(await ask());
+    })();
+    const stopLoad = async () => {
+      running = false;
+      await load;
+      return answers;
+    };
+    return { s, ask, stopLoad, pids: () => s.status().instances.map((i) => i.pid) };
+  };
+
+  it('releases a whole new set beside the running one under a stream of requests: zero failed, one switch, every old process gone', async () => {
+    const { s, ask, stopLoad, pids } = await releasable();
+    const old = pids();
+    const releasing = s.release({ dist: 'next', env: { web: { VERSION: '2' } } });
+    // one restart or release at a time
+    const busy = await fetch(`${s.url}/restart?app=web`, { method: 'POST' });
+    expect([busy.status, ((await busy.json()) as { code: string }).code]).toEqual([409, 'SUPERVISOR.BUSY']);
+    await expect(s.release()).rejects.toMatchObject({ status: 409, code: 'SUPERVISOR.BUSY' });
+    const report = await releasing;
+    const after = await Promise.all([ask(), ask(), ask(), ask()]);
+    const answers = await stopLoad();
+
+    expect(answers.length).toBeGreaterThan(20);
+    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+    expect(old.filter(alive)).toEqual([]);
+    const current = pids();
+    expect(current.filter((pid) => old.includes(pid))).toEqual([]);
+    expect(report).toMatchObject({ set: 'green', instances: current.map((pid) => ({ pid })) });
+    expect(s.status()).toMatchObject({ set: 'green', ready: true });
+    // before the switch only the old gateways served, after it only the new ones, of the new build and variables
+    const byOld = answers.filter((a) => old.includes(a.pid));
+    const byNew = answers.filter((a) => current.includes(a.pid));
+    expect(byOld.length + byNew.length).toBe(answers.length);
+    expect(answers.findIndex((a) => current.includes(a.pid))).toBeGreaterThan(answers.findLastIndex((a) => old.includes(a.pid)));
+    expect(new Set([...byNew, ...after].map((a) => `${a.set} ${a.version} ${a.script}`))).toEqual(
+      new Set([`green 2 ${join(dir, 'next', 'fake-app.js')}`]),
+    );
+    // the new set started in dependency order: the new web instances once the new back was ready
+    const events = logged().map((l) => `${l.event} ${l.instanceId ?? ''}`);
+    const releaseStart = events.indexOf('release_started ');
+    const newBackReady = events.indexOf('instance_ready back', releaseStart);
+    expect(events.indexOf('instance_started web', releaseStart)).toBeGreaterThan(newBackReady);
+    expect(events.filter((e) => e.startsWith('release_switched'))).toHaveLength(1);
+    expect(events.filter((e) => e.startsWith('instance_failed'))).toEqual([]);
+  }, 30_000);
+
+  it('rolls a release back when its new set is not ready in time or a process of it exits: the old set serves on untouched, zero failed', async () => {
+    const { s, stopLoad, pids } = await releasable();
+    const old = pids();
+    await expect(s.release({ env: { web: { NOT_READY: '1' } }, deadlineMs: 1500 })).rejects.toMatchObject({
+      code: 'SUPERVISOR.RELEASE_ROLLED_BACK',
+      message: expect.stringMatching(/rolled back: the new set was not ready within 1500 ms/) as unknown,
+    });
+    await expect(s.release({ env: { back: { NOT_READY: '1', EXIT_AFTER_MS: '300' } } })).rejects.toThrow(
+      /rolled back: back: the new process exited \(code 1\)/,
+    );
+    const answers = await stopLoad();
+
+    expect(pids()).toEqual(old);
+    expect(s.status()).toMatchObject({ set: 'blue', ready: true });
+    expect(answers.length).toBeGreaterThan(10);
+    expect(answers.filter((a) => a.status !== 200 || !old.includes(a.pid))).toEqual([]);
+    const started = logged().filter((l) => l.event === 'instance_started' && !old.includes(l.pid));
+    // one new process starting at a time: web-2 never started, web not ready in time
+    expect(started.map((l) => l.instanceId)).toEqual(['back', 'web', 'back']);
+    expect(started.map((l) => l.pid).filter(alive)).toEqual([]);
+    expect(logged().filter((l) => l.event === 'release_rolled_back')).toHaveLength(2);
+  }, 30_000);
+
+  it('POST /release: a malformed or invalid body, an unknown app or build are refused with a problem+json code; {} releases', async () => {
+    const s = await supervise([{ id: 'api', app: 'api', env: {}, surge: {} }], { app: 'api' });
+    await s.start();
+    const post = async (body: string) => {
+      const res = await fetch(`${s.url}/release`, { method: 'POST', body });
+      return [res.status, res.headers.get('content-type'), ((await res.json()) as { code?: string; set?: string }).code];
+    };
+    expect(await post('{')).toEqual([400, 'application/problem+json', 'SUPERVISOR.MALFORMED_BODY']);
+    expect(await post('{"deadlineMs": -1}')).toEqual([400, 'application/problem+json', 'SUPERVISOR.INVALID_RELEASE']);
+    expect(await post('{"surprise": true}')).toEqual([400, 'application/problem+json', 'SUPERVISOR.INVALID_RELEASE']);
+    expect(await post('{"env": {"nope": {"X": "1"}}}')).toEqual([422, 'application/problem+json', 'SUPERVISOR.UNKNOWN_APP']);
+    expect(await post('{"dist": "missing"}')).toEqual([422, 'application/problem+json', 'SUPERVISOR.BUILD_NOT_FOUND']);
+    const before = s.status().instances[0]?.pid;
+    expect(await post('{}')).toEqual([200, 'application/json; charset=utf-8', undefined]);
+    expect(s.status()).toMatchObject({ set: 'green', instances: [{ phase: 'ready' }] });
+    expect(s.status().instances[0]?.pid).not.toBe(before);
   }, 20_000);
 });

@@ -1,11 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { concurrencyLimit, inDependencyOrder } from './dependency-order';
 import { HttpBalancer } from './http-balancer';
+import { errorMessage, handleControlRequest, SupervisorError } from './supervisor-api';
+import type { ReleaseOptions, ReleaseReport, ReleaseSet } from './release-options';
 import { writeScrapeTargets, type ScrapeTarget } from './scrape-targets';
 import {
   LivenessCounter,
@@ -51,15 +54,15 @@ export interface SupervisorOptions {
   childEnv: Record<string, string>;
   /** Working directory of the instances (the repository root). */
   cwd: string;
-  /** The script an app runs (`dist/apps/<app>/src/main.js` under `cwd`). */
-  scriptOf?: (app: string) => string;
+  /** The script an app runs from a build directory (`<dist>/apps/<app>/src/main.js` under `cwd`). */
+  scriptOf?: (app: string, dist: string) => string;
   /** Instance logs (`<id>.log`, appended) and the supervisor's own `supervisor.log`. */
   logDir: string;
   /** Where each running instance is recorded (`<id>.json`), for `npm run down`; none if undefined. */
   stateDir?: string;
   /** Prometheus file-based discovery file kept current (every instance, and the supervisor). */
   targetsFile?: string;
-  /** Address of the supervisor's HTTP server (`/metrics`, `/status`, `POST /restart?app=`); port 0: any free. */
+  /** Address of the supervisor's HTTP server (`/metrics`, `/status`, `POST /restart?app=`, `POST /release`); port 0: any free. */
   host: string;
   port: number;
   policy: SupervisionPolicy;
@@ -67,9 +70,22 @@ export interface SupervisorOptions {
   echo?: (line: string) => void;
   /**
    * An HTTP balancer in front of one app's instances (the gateway's): it listens here and sends
-   * requests to the instances that are ready, none to one that is stopping.
+   * requests to the instances that are ready, none to one that is stopping. A release asks each new
+   * instance for `smokePaths` (200 expected; `/health/ready` if absent) before the balancer moves to them.
    */
-  balancer?: { app: string; host: string; port: number };
+  balancer?: { app: string; host: string; port: number; smokePaths?: readonly string[] };
+  /**
+   * Variables of each of the two sets a blue-green release alternates between (`blue`: the one
+   * `start()` runs): what keeps them apart while both run, e.g. a registry namespace of their own,
+   * so that the new set's callers find only the new set's services until the old set is gone.
+   */
+  releaseSets?: Record<ReleaseSet, Record<string, string>>;
+}
+
+/** What a process runs: the build directory, and the variables its release adds (a set's, an operator's). */
+interface Release {
+  dist: string;
+  env: Record<string, string>;
 }
 
 /** Where an instance is in its life. */
@@ -96,6 +112,10 @@ export interface SupervisorStatus {
   started: boolean;
   /** True if every instance is ready now. */
   ready: boolean;
+  /** The set serving: `blue` until a release switches to `green`, and so on. */
+  set: ReleaseSet;
+  /** The restart or release under way, if one is. */
+  busy?: string;
   instances: InstanceStatus[];
 }
 
@@ -115,10 +135,20 @@ interface Member {
   liveness: LivenessCounter;
   restartTimer?: NodeJS.Timeout;
   lastRestart?: InstanceStatus['lastRestart'];
-  /** During a surge replacement: the process still serving until its replacement is ready. */
-  previous?: { child: ChildProcess; placement: Placement };
+  release: Release;
+  /** During a surge replacement or a release: the process still serving until the switch. */
+  previous?: Previous;
+  /** A release's new process: out of the balancer's rotation until the whole new set switches in. */
+  heldOut: boolean;
   /** Resolved when the current process is ready, rejected if it exits first. */
   readyWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }>;
+}
+
+/** The process an instance ran before a replacement or a release took over. */
+interface Previous {
+  child: ChildProcess;
+  placement: Placement;
+  release: Release;
 }
 
 /**
@@ -129,7 +159,8 @@ interface Member {
  * (reset once it has run `stableAfterMs`). Every restart is a JSON line in `supervisor.log` and is
  * counted in `shopmesh_supervisor_restarts_total{app,instance_id,reason}` on its `/metrics`.
  * A rolling restart (`POST /restart?app=`) stops and starts the app's instances one at a time,
- * each planned stop not counted as a failure.
+ * each planned stop not counted as a failure; a release (`POST /release`) starts a whole new set
+ * beside the running one and switches to it in one step ({@link Supervisor.release}).
  */
 export class Supervisor {
   private readonly members: Member[];
@@ -141,6 +172,9 @@ export class Supervisor {
   private closing = false;
   private readonly logFile: string;
   private readonly balancer?: HttpBalancer;
+  private set: ReleaseSet = 'blue';
+  /** The restart or release under way: only one at a time. */
+  private busy?: string;
 
   constructor(private readonly options: SupervisorOptions) {
     this.members = options.instances.map((spec) => ({
@@ -150,6 +184,8 @@ export class Supervisor {
       restarts: 0,
       failuresInRow: 0,
       planned: false,
+      release: { dist: 'dist', env: options.releaseSets?.blue ?? {} },
+      heldOut: false,
       liveness: new LivenessCounter(options.policy),
       readyWaiters: [],
     }));
@@ -190,7 +226,7 @@ export class Supervisor {
   async listen(): Promise<void> {
     mkdirSync(this.options.logDir, { recursive: true });
     if (this.options.stateDir) mkdirSync(this.options.stateDir, { recursive: true });
-    const server = createServer((req, res) => void this.handle(req, res));
+    const server = createServer((req, res) => void handleControlRequest(this, req, res));
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
       server.listen(this.options.port, this.options.host, () => ok());
@@ -208,27 +244,11 @@ export class Supervisor {
    */
   async start(): Promise<void> {
     if (!this.server) await this.listen();
-    const readiness = new Map<Member, Promise<void>>();
-    const readyOf = (member: Member, chain: readonly Member[]): Promise<void> => {
-      const known = readiness.get(member);
-      if (known) return known;
-      if (chain.includes(member)) {
-        throw new Error(`start order: ${[...chain, member].map((m) => m.spec.id).join(' → ')} is a cycle`);
-      }
-      const i = this.members.indexOf(member);
-      const before = member.spec.after
-        ? this.members.filter((m) => member.spec.after?.includes(m.spec.app))
-        : this.members.slice(Math.max(0, i - 1), i);
-      const waits = before.map((m) => readyOf(m, [...chain, member]));
-      const ready = Promise.all(waits).then(() => {
-        if (this.closing) return;
-        this.launch(member);
-        return this.untilReady(member);
-      });
-      readiness.set(member, ready);
-      return ready;
-    };
-    for (const member of this.members) readyOf(member, []).catch(() => undefined);
+    const readiness = this.inStartOrder(async (member) => {
+      if (this.closing) return;
+      this.launch(member);
+      await this.untilReady(member);
+    });
     await Promise.all(readiness.values()).catch((error: unknown) => {
       if (!this.closing) throw error;
     });
@@ -237,11 +257,35 @@ export class Supervisor {
     this.log('info', 'every instance is ready', { event: 'all_ready' });
   }
 
+  /** Steps every instance once what it waits for has stepped: the apps of its `after`, else the instance before it. */
+  private inStartOrder(step: (member: Member) => Promise<void>): Map<Member, Promise<void>> {
+    return inDependencyOrder(
+      this.members,
+      (member) => this.dependenciesOf(member),
+      step,
+      (m) => m.spec.id,
+    );
+  }
+
+  /** The reverse: every instance once those that wait for it have stepped (callers stop before what they call). */
+  private inStopOrder(step: (member: Member) => Promise<void>): Map<Member, Promise<void>> {
+    const dependents = (member: Member) => this.members.filter((m) => this.dependenciesOf(m).includes(member));
+    return inDependencyOrder(this.members, dependents, step, (m) => m.spec.id);
+  }
+
+  private dependenciesOf(member: Member): Member[] {
+    const i = this.members.indexOf(member);
+    const { after } = member.spec;
+    return after ? this.members.filter((m) => after.includes(m.spec.app)) : this.members.slice(Math.max(0, i - 1), i);
+  }
+
   status(): SupervisorStatus {
     return {
       pid: process.pid,
       started: this.started,
       ready: this.members.every((m) => m.phase === 'ready'),
+      set: this.set,
+      ...(this.busy ? { busy: this.busy } : {}),
       instances: this.members.map((m) => ({
         id: m.spec.id,
         app: m.spec.app,
@@ -268,23 +312,169 @@ export class Supervisor {
    */
   async restartApp(app: string): Promise<Array<{ id: string; pid?: number; seconds: number }>> {
     const members = this.members.filter((m) => m.spec.app === app);
-    if (members.length === 0) throw new Error(`no instance of ${app} is supervised`);
-    const done: Array<{ id: string; pid?: number; seconds: number }> = [];
-    for (const member of members) {
-      const started = Date.now();
-      const surge = member.spec.surge !== undefined && member.phase === 'ready';
-      this.log('info', 'planned restart', { event: 'planned_restart', instanceId: member.spec.id, app, surge });
-      if (surge) {
-        await this.replace(member);
-      } else {
-        await this.stopMember(member);
-        member.failuresInRow = 0;
-        this.launch(member);
-        await this.untilReady(member);
+    if (members.length === 0) throw new SupervisorError(404, 'SUPERVISOR.UNKNOWN_APP', `no instance of '${app}' is supervised`);
+    return this.exclusively(`restart of ${app}`, async () => {
+      const done: Array<{ id: string; pid?: number; seconds: number }> = [];
+      for (const member of members) {
+        const started = Date.now();
+        const surge = member.spec.surge !== undefined && member.phase === 'ready';
+        this.log('info', 'planned restart', { event: 'planned_restart', instanceId: member.spec.id, app, surge });
+        if (surge) {
+          await this.replace(member);
+        } else {
+          await this.stopMember(member);
+          member.failuresInRow = 0;
+          this.launch(member);
+          await this.untilReady(member);
+        }
+        done.push({ id: member.spec.id, pid: member.child?.pid, seconds: (Date.now() - started) / 1000 });
       }
-      done.push({ id: member.spec.id, pid: member.child?.pid, seconds: (Date.now() - started) / 1000 });
+      return done;
+    });
+  }
+
+  /**
+   * Blue-green release of the whole platform. Every instance of every app gets a new process on
+   * its other placement (surge ports, or back), in start order, beside the running set, with the
+   * release's variables and build ({@link ReleaseOptions}) and those of the other set
+   * (`releaseSets`). The new gateways stay out of the balancer's rotation until the gate passes:
+   * every new process ready within `deadlineMs`, and the smoke requests answered 200 by each new
+   * gateway itself. Then the rotation switches to the new gateways in one step, and the old set is
+   * drained and stopped, callers first (a gateway leaves rotation before its SIGTERM; a service
+   * deregisters on SIGTERM and finishes what it has).
+   *
+   * While both sets run, the new set's Kafka consumers join the same consumer groups as the old
+   * set's and share their partitions: the two versions must read each other's messages and run on
+   * the same schema (expand/contract). A failure before the switch (a new process exits, is not
+   * ready in time, or a smoke request fails) stops the whole new set and leaves the old one serving
+   * untouched (`release_rolled_back`); the promise rejects with the reason.
+   */
+  async release(options: ReleaseOptions = {}): Promise<ReleaseReport> {
+    const unknown = Object.keys(options.env ?? {}).filter((app) => !this.members.some((m) => m.spec.app === app));
+    if (unknown.length > 0)
+      throw new SupervisorError(422, 'SUPERVISOR.UNKNOWN_APP', `no instance of ${unknown.join(', ')} is supervised`);
+    const dist = options.dist ?? 'dist';
+    const missing = [...new Set(this.members.map((m) => this.scriptOf(m.spec.app, dist)))].filter((f) => !existsSync(f));
+    if (missing.length > 0) throw new SupervisorError(422, 'SUPERVISOR.BUILD_NOT_FOUND', `no build at ${missing.join(', ')}`);
+    return this.exclusively('release', () => {
+      const unfit = this.members.filter((m) => m.phase !== 'ready' || !m.spec.surge).map((m) => m.spec.id);
+      if (unfit.length > 0) {
+        throw new SupervisorError(409, 'SUPERVISOR.NOT_RELEASABLE', `not ready or without surge ports: ${unfit.join(', ')}`);
+      }
+      return this.switchSets(options, dist);
+    });
+  }
+
+  private async switchSets(options: ReleaseOptions, dist: string): Promise<ReleaseReport> {
+    const began = Date.now();
+    const set: ReleaseSet = this.set === 'blue' ? 'green' : 'blue';
+    // each new process has its own deadline (the policy's readyTimeoutMs, as at start); the whole set has this one if given
+    const { deadlineMs } = options;
+    this.log('info', 'release started', { event: 'release_started', set, dist, deadlineMs, env: options.env ?? {} });
+    const timings = new Map<Member, { startedAfterSeconds: number; readySeconds: number; drainSeconds: number }>();
+    const started: Member[] = [];
+    let failed = false;
+    // a start is CPU-heavy: a few at a time, so that the set serving meanwhile is not starved
+    const starting = concurrencyLimit(options.maxStarting ?? 1);
+    const readiness = this.inStartOrder((member) =>
+      starting(async () => {
+        if (failed || this.closing) throw new Error('the release was aborted');
+        const launchedAt = Date.now();
+        started.push(member);
+        this.startBeside(member, { dist, env: { ...this.options.releaseSets?.[set], ...options.env?.[member.spec.app] } }, true);
+        await this.untilReady(member);
+        timings.set(member, {
+          startedAfterSeconds: (launchedAt - began) / 1000,
+          readySeconds: (Date.now() - launchedAt) / 1000,
+          drainSeconds: 0,
+        });
+      }),
+    );
+    try {
+      await withDeadline(Promise.all(readiness.values()), deadlineMs, `the new set was not ready within ${deadlineMs ?? 0} ms`);
+      await this.smoke(started);
+      const down = started.filter((m) => m.phase !== 'ready').map((m) => m.spec.id);
+      if (down.length > 0) throw new Error(`${down.join(', ')} of the new set exited after it was ready`);
+    } catch (error) {
+      failed = true;
+      for (const member of [...started].reverse()) await this.rollBack(member);
+      await Promise.allSettled(readiness.values());
+      const why = errorMessage(error);
+      this.log('warn', 'release failed; the running set keeps serving', { event: 'release_rolled_back', set, why });
+      throw new SupervisorError(500, 'SUPERVISOR.RELEASE_ROLLED_BACK', `the release was rolled back: ${why}`);
     }
-    return done;
+
+    // the switch: the new gateways in, the old ones out, one change of the rotation
+    const switchedAt = Date.now();
+    const previous = new Map(this.members.map((m) => [m, m.previous as Previous]));
+    for (const member of this.members) {
+      member.previous = undefined;
+      member.heldOut = false;
+    }
+    this.updateRotation();
+    this.set = set;
+    this.log('info', 'the balancer switched to the new set', {
+      event: 'release_switched',
+      set,
+      rotation: this.balancer?.rotation.map((b) => b.id),
+      afterMs: switchedAt - began,
+    });
+    const drained = this.inStopOrder(async (member) => {
+      const stopping = Date.now();
+      await this.retire(member, previous.get(member) as Previous);
+      const timing = timings.get(member);
+      if (timing) timing.drainSeconds = (Date.now() - stopping) / 1000;
+    });
+    await Promise.all(drained.values());
+    const done = Date.now();
+    this.log('info', 'release done: the old set is stopped', {
+      event: 'release_done',
+      set,
+      drainMs: done - switchedAt,
+      totalMs: done - began,
+    });
+    return {
+      set,
+      instances: this.members.map((m) => ({
+        id: m.spec.id,
+        app: m.spec.app,
+        pid: m.child?.pid,
+        previousPid: previous.get(m)?.child.pid,
+        ...(timings.get(m) ?? { startedAfterSeconds: 0, readySeconds: 0, drainSeconds: 0 }),
+      })),
+      switchedAt: new Date(switchedAt).toISOString(),
+      switchedAfterSeconds: (switchedAt - began) / 1000,
+      drainSeconds: (done - switchedAt) / 1000,
+      totalSeconds: (done - began) / 1000,
+    };
+  }
+
+  /** Each new instance of the balanced app answers every smoke path itself with 200, or this throws. */
+  private async smoke(members: readonly Member[]): Promise<void> {
+    const balanced = this.options.balancer;
+    if (!balanced) return;
+    const paths = balanced.smokePaths ?? ['/health/ready'];
+    for (const member of members.filter((m) => m.spec.app === balanced.app)) {
+      for (const path of paths) {
+        const url = `http://127.0.0.1:${member.placement.httpPort}${path}`;
+        const status = await fetch(url, { signal: AbortSignal.timeout(10_000) }).then(
+          async (res) => (await res.arrayBuffer(), String(res.status)),
+          errorMessage,
+        );
+        if (status !== '200') throw new Error(`smoke request GET ${path} to ${member.spec.id} (new) answered ${status}`);
+      }
+    }
+  }
+
+  /** Runs `operation` unless another restart or release is under way (409). */
+  private async exclusively<T>(name: string, operation: () => Promise<T>): Promise<T> {
+    if (this.busy) throw new SupervisorError(409, 'SUPERVISOR.BUSY', `a ${this.busy} is under way`);
+    this.busy = name;
+    try {
+      return await operation();
+    } finally {
+      this.busy = undefined;
+    }
   }
 
   /**
@@ -294,47 +484,70 @@ export class Supervisor {
    * and the old one keeps serving (a rollback): the error says why.
    */
   private async replace(member: Member): Promise<void> {
-    const previous = { child: member.child as ChildProcess, placement: member.placement };
-    const { spec } = member;
-    const home: Placement = { httpPort: spec.httpPort, env: spec.env };
-    member.previous = previous;
-    this.recordState(member, previous.child.pid ?? 0, previous.placement, `${spec.id}-previous`);
-    member.placement = previous.placement.httpPort === home.httpPort ? (spec.surge as Placement) : home;
-    member.failuresInRow = 0;
-    this.launch(member);
-    this.writeTargets();
+    const previous = this.startBeside(member, member.release, false);
     try {
       await this.untilReady(member);
     } catch (error) {
-      const replacement = member.child;
-      member.child = previous.child;
-      member.placement = previous.placement;
-      member.previous = undefined;
-      member.phase = 'ready';
-      if (replacement) await stopChild(replacement);
-      this.forgetState(member, `${spec.id}-previous`);
-      this.recordState(member, previous.child.pid ?? 0, previous.placement);
-      this.writeTargets();
-      this.updateRotation();
-      void this.watch(member, previous.child);
-      const why = error instanceof Error ? error.message : String(error);
-      this.log('warn', 'replacement failed; the previous process keeps serving', {
-        event: 'replacement_rolled_back',
-        instanceId: spec.id,
-        app: spec.app,
-        why,
-      });
-      throw new Error(`${spec.id}: the replacement failed (${why}); rolled back to pid ${previous.child.pid}`);
+      const why = await this.rollBack(member, error);
+      throw new Error(`${member.spec.id}: the replacement failed (${why}); rolled back to pid ${previous.child.pid}`);
     }
     member.previous = undefined;
     this.updateRotation();
+    await this.retire(member, previous);
+  }
+
+  /** Starts a new process of the instance on its other placement; the running one serves on as `previous`. */
+  private startBeside(member: Member, release: Release, heldOut: boolean): Previous {
+    const { spec } = member;
+    const previous: Previous = { child: member.child as ChildProcess, placement: member.placement, release: member.release };
+    member.previous = previous;
+    this.recordState(member, previous.child.pid ?? 0, previous.placement, previous.release, `${spec.id}-previous`);
+    const home: Placement = { httpPort: spec.httpPort, env: spec.env };
+    member.placement = previous.placement.httpPort === home.httpPort ? (spec.surge as Placement) : home;
+    member.release = release;
+    member.heldOut = heldOut;
+    member.failuresInRow = 0;
+    this.launch(member);
+    this.writeTargets();
+    return previous;
+  }
+
+  /** Stops the new process (starting or ready) and makes the previous one current again; answers why it failed. */
+  private async rollBack(member: Member, error?: unknown): Promise<string> {
+    const previous = member.previous as Previous;
+    const replacement = member.child;
+    const why = error === undefined ? 'rolled back with the rest of its set' : errorMessage(error);
+    for (const waiter of member.readyWaiters.splice(0)) waiter.reject(new Error(`${member.spec.id}: ${why}`));
+    member.child = previous.child;
+    member.placement = previous.placement;
+    member.release = previous.release;
+    member.previous = undefined;
+    member.heldOut = false;
+    member.phase = 'ready';
+    if (replacement) await stopChild(replacement);
+    this.forgetState(member, `${member.spec.id}-previous`);
+    this.recordState(member, previous.child.pid ?? 0, previous.placement, previous.release);
+    this.writeTargets();
+    this.updateRotation();
+    void this.watch(member, previous.child);
+    this.log('warn', 'replacement failed; the previous process keeps serving', {
+      event: 'replacement_rolled_back',
+      instanceId: member.spec.id,
+      app: member.spec.app,
+      why,
+    });
+    return why;
+  }
+
+  /** Drains and stops the previous process once it is out of rotation (SIGTERM: it deregisters, finishes, exits). */
+  private async retire(member: Member, previous: Previous): Promise<void> {
     await stopChild(previous.child);
-    this.forgetState(member, `${spec.id}-previous`);
+    this.forgetState(member, `${member.spec.id}-previous`);
     this.writeTargets();
     this.log('info', 'instance replaced', {
       event: 'instance_replaced',
-      instanceId: spec.id,
-      app: spec.app,
+      instanceId: member.spec.id,
+      app: member.spec.app,
       pid: member.child?.pid,
       previousPid: previous.child.pid,
       httpPort: member.placement.httpPort,
@@ -366,20 +579,19 @@ export class Supervisor {
     member.planned = false;
     member.liveness.reset();
     const out = openSync(resolve(this.options.logDir, `${spec.id}.log`), 'a');
-    const script = this.options.scriptOf?.(spec.app) ?? resolve(this.options.cwd, `dist/apps/${spec.app}/src/main.js`);
     // its own process group: a Ctrl-C or a signal to the supervisor's group does not reach it
-    const child = spawn(process.execPath, [script], {
+    const child = spawn(process.execPath, [this.scriptOf(spec.app, member.release.dist)], {
       cwd: this.options.cwd,
       detached: true,
       stdio: ['ignore', out, out],
-      env: { ...this.options.childEnv, ...member.placement.env },
+      env: { ...this.options.childEnv, ...member.placement.env, ...member.release.env },
     });
     closeSync(out);
     member.child = child;
     member.phase = 'starting';
     member.startedAt = Date.now();
     child.once('exit', (code, signal) => this.exited(member, child, code, signal));
-    if (child.pid !== undefined) this.recordState(member, child.pid, member.placement);
+    if (child.pid !== undefined) this.recordState(member, child.pid, member.placement, member.release);
     this.log('info', 'instance started', {
       event: 'instance_started',
       instanceId: spec.id,
@@ -388,6 +600,10 @@ export class Supervisor {
       httpPort: member.placement.httpPort,
     });
     void this.watch(member, child);
+  }
+
+  private scriptOf(app: string, dist: string): string {
+    return this.options.scriptOf?.(app, dist) ?? resolve(this.options.cwd, dist, `apps/${app}/src/main.js`);
   }
 
   /** Readiness until ready (or killed as never ready), then liveness checks for as long as this process runs. */
@@ -472,8 +688,9 @@ export class Supervisor {
     member.phase = 'stopped';
     if (wasReady) this.updateRotation();
     if (member.previous) {
-      // a replacement that died: the rolling restart rolls back to the previous process
-      for (const waiter of waiters) waiter.reject(new Error(`the new process exited (${exit})`));
+      // a replacement that died: the rolling restart or the release rolls back to the previous process
+      const killed = member.killReason ? `, killed: ${member.killReason}` : '';
+      for (const waiter of waiters) waiter.reject(new Error(`${member.spec.id}: the new process exited (${exit}${killed})`));
       return;
     }
     if (member.planned || this.closing) {
@@ -523,10 +740,14 @@ export class Supervisor {
     return new Promise((ok, fail) => member.readyWaiters.push({ resolve: ok, reject: fail }));
   }
 
-  /** A planned stop: out of rotation, then SIGTERM (the app drains), SIGKILL after 30 s; a pending restart is cancelled. */
+  /**
+   * A planned stop: out of rotation, then SIGTERM (the app drains), SIGKILL after 30 s; a pending
+   * restart is cancelled; a previous process still running (a release under way) is stopped too.
+   */
   private async stopMember(member: Member): Promise<void> {
     clearTimeout(member.restartTimer);
     member.planned = true;
+    if (member.previous) await stopChild(member.previous.child);
     const child = member.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) {
       member.phase = 'stopped';
@@ -537,7 +758,10 @@ export class Supervisor {
     await stopChild(child);
   }
 
-  /** The balancer's rotation: every ready instance of its app, and a process being replaced until its replacement is ready. */
+  /**
+   * The balancer's rotation: every ready instance of its app (not a release's new one before the
+   * switch), and a process being replaced until its replacement is ready (or until the switch).
+   */
   private updateRotation(): void {
     if (!this.balancer || !this.options.balancer) return;
     const { app } = this.options.balancer;
@@ -546,18 +770,19 @@ export class Supervisor {
         .filter((m) => m.spec.app === app)
         .flatMap((m) => [
           ...(m.previous ? [{ id: `${m.spec.id}-previous`, port: Number(m.previous.placement.httpPort) }] : []),
-          ...(m.phase === 'ready' ? [{ id: m.spec.id, port: Number(m.placement.httpPort) }] : []),
+          ...(m.phase === 'ready' && !m.heldOut ? [{ id: m.spec.id, port: Number(m.placement.httpPort) }] : []),
         ]),
     );
   }
 
   /** What `npm run down` reads: one file per process (`<id>-previous` while one is being replaced). */
-  private recordState(member: Member, pid: number, placement: Placement, id = member.spec.id): void {
+  private recordState(member: Member, pid: number, placement: Placement, release: Release, id = member.spec.id): void {
     if (!this.options.stateDir) return;
     const { app } = member.spec;
+    const env = { ...placement.env, ...release.env };
     writeFileSync(
       resolve(this.options.stateDir, `${id}.json`),
-      JSON.stringify({ id, app, pid, httpPort: placement.httpPort, env: placement.env }),
+      JSON.stringify({ id, app, pid, httpPort: placement.httpPort, env }),
     );
   }
 
@@ -576,35 +801,6 @@ export class Supervisor {
     writeScrapeTargets(this.options.targetsFile, targets);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://supervisor');
-    const send = (status: number, type: string, body: string) => {
-      res.writeHead(status, { 'content-type': type });
-      res.end(body);
-    };
-    const json = (status: number, body: unknown) => send(status, 'application/json; charset=utf-8', JSON.stringify(body));
-    try {
-      if (req.method === 'GET' && url.pathname === '/metrics') {
-        send(200, this.registry.contentType, await this.metrics());
-      } else if (req.method === 'GET' && url.pathname === '/status') {
-        json(200, this.status());
-      } else if (req.method === 'GET' && url.pathname === '/health/live') {
-        json(200, { status: 'ok' });
-      } else if (req.method === 'POST' && url.pathname === '/restart') {
-        const app = url.searchParams.get('app') ?? '';
-        if (!this.members.some((m) => m.spec.app === app)) {
-          json(404, { code: 'SUPERVISOR.UNKNOWN_APP', title: `no instance of '${app}' is supervised` });
-          return;
-        }
-        json(200, { restarted: await this.restartApp(app) });
-      } else {
-        json(404, { code: 'SUPERVISOR.NOT_FOUND', title: `${req.method} ${url.pathname}: no such endpoint` });
-      }
-    } catch (error) {
-      json(500, { code: 'SUPERVISOR.FAILED', title: error instanceof Error ? error.message : String(error) });
-    }
-  }
-
   private log(level: 'info' | 'warn', msg: string, fields: Record<string, unknown>): void {
     const line = JSON.stringify({ time: new Date().toISOString(), level, context: 'supervisor', msg, ...fields });
     appendFileSync(this.logFile, `${line}\n`);
@@ -620,4 +816,16 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** `promise`, or a rejection with `message` after `ms` (none without `ms`). */
+async function withDeadline<T>(promise: Promise<T>, ms: number | undefined, message: string): Promise<T> {
+  if (ms === undefined) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error(message)), ms)));
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -138,10 +138,11 @@ async function up(args: readonly string[]): Promise<void> {
       if (app.seed) runNode(app.seed, `${app.name} demo data`);
     }
     // services in the Redis registry, the gateways behind the supervisor's balancer (tools/platform/plan.ts)
-    const { instances, balancer } = platformPlan(env, scale);
+    const { instances, balancer, releaseSets } = platformPlan(env, scale);
     await startSupervisor({
       instances,
       balancer,
+      releaseSets,
       host: env.SUPERVISOR_HOST ?? '127.0.0.1',
       port: Number(env.SUPERVISOR_PORT ?? '9100'),
       policy: supervisionPolicyFrom(env),

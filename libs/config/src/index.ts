@@ -15,6 +15,7 @@ export {
   type ServiceName,
 } from './services';
 export {
+  DEFAULT_REGISTRY_NAMESPACE,
   loadServiceConfig,
   serviceEnvShape,
   type PostgresConfig,

@@ -13,6 +13,9 @@ import {
   type ServiceName,
 } from './services';
 
+/** The registry namespace of an app whose `REGISTRY_NAMESPACE` is not set. */
+export const DEFAULT_REGISTRY_NAMESPACE = 'shopmesh';
+
 /** How a caller reaches one service it calls (see `RpcClientModule`). */
 export interface RpcTargetConfig {
   name: string;
@@ -129,7 +132,7 @@ export function loadServiceConfig<N extends ServiceName>(
   const names = envNamesOf(name);
   const tls = raw.RPC_TLS === undefined ? undefined : loadRpcTls(raw as unknown as Parameters<typeof loadRpcTls>[0]);
   const app = Object.fromEntries(Object.keys(appShape).map((k) => [k, raw[k]])) as ConfigOf<AppEnvOf<N>>;
-  const namespace = (raw.REGISTRY_NAMESPACE as string | undefined) ?? 'shopmesh';
+  const namespace = (raw.REGISTRY_NAMESPACE as string | undefined) ?? DEFAULT_REGISTRY_NAMESPACE;
   return Object.freeze({
     name,
     nodeEnv: raw.NODE_ENV as ServiceConfig['nodeEnv'],
