@@ -5,20 +5,13 @@ import { Client } from 'pg';
 import { REPO_ROOT, pgConnectionOf, waitUntil } from '@shopmesh/testing';
 import { migrateOrders } from '../../apps/orders/src/database/migrate';
 import { ordersSchema } from '../../apps/orders/src/database/orders.data-source';
+import { isAlive } from '../../tools/infra/processes';
 import { buildRelease, readPreviousRelease, type ReleaseBuild } from '../../tools/upgrade/previous-release';
 import { APPS } from '../../tools/platform/apps';
 import type { ReleaseReport } from '../../tools/platform/release-options';
 import { startSupervisedPlatform, underShopperLoad, type SupervisedPlatform } from './supervised-platform';
 
 const run = promisify(execFile);
-
-const alive = (pid: number | undefined): boolean => {
-  try {
-    return pid !== undefined && process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-};
 
 /**
  * Every upgrade, on one platform as `npm run up` runs it (tools/platform/plan.ts: every service in
@@ -201,7 +194,7 @@ describe('zero-downtime upgrades under checkout load (real processes, private Ka
     );
 
     expect(supervisor.status()).toMatchObject({ set: 'green', ready: true });
-    expect(before.filter(alive)).toEqual([]);
+    expect(before.filter((pid) => pid !== undefined && isAlive(pid))).toEqual([]);
     expect(pids().filter((pid) => before.includes(pid))).toEqual([]);
     expect(supervisor.status().instances.filter((i) => i.restarts > 0 || i.phase !== 'ready')).toEqual([]);
     expect(result.requests.length).toBeGreaterThan(50);

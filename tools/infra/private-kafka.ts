@@ -2,10 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, isPortFree } from '@shopmesh/testing';
-import { ALL_KAFKA_TOPICS } from '@shopmesh/contracts';
 import { loadInfraConfig, type InfraConfig } from './infra-config';
-import { prepareKafka } from './kafka/kafka-admin';
-import { startLocalKafka, stopLocalKafka } from './kafka/local-kafka';
+import { startOwnKafka, stopLocalKafka } from './kafka/local-kafka';
 
 /**
  * A Kafka broker of the test's own (own port, own data directory), so the test can stop and
@@ -36,8 +34,7 @@ export class PrivateKafka {
 
   /** Starts (or restarts, keeping its data) and waits until topics and the group coordinator are ready. */
   async start(): Promise<void> {
-    startLocalKafka(this.config, () => undefined);
-    await prepareKafka(this.config.kafka.brokers, ALL_KAFKA_TOPICS, 3, 90_000);
+    await startOwnKafka(this.config, 90_000);
   }
 
   async stop(): Promise<void> {

@@ -3,11 +3,8 @@ import { resolve } from 'node:path';
 // Jest's globalSetup loads the launcher without module mapping, hence the path
 // eslint-disable-next-line no-restricted-imports
 import { workerKafkaBrokers } from '../../libs/testing/src/worker-kafka';
-// eslint-disable-next-line no-restricted-imports
-import { ALL_KAFKA_TOPICS } from '../../libs/contracts/src/kafka-topics';
 import { loadInfraConfig, type InfraConfig } from './infra-config';
-import { prepareKafka } from './kafka/kafka-admin';
-import { startLocalKafka, stopLocalKafka } from './kafka/local-kafka';
+import { startOwnKafka, stopLocalKafka } from './kafka/local-kafka';
 
 const WORKER_DIR = /^kafka-worker-(\d+)$/;
 
@@ -19,7 +16,7 @@ function workerKafkaConfig(base: InfraConfig, worker: number): InfraConfig | und
   const port = Number(brokers.split(':')[1]);
   return {
     ...base,
-    kafka: { ...base.kafka, brokers: [brokers], host: base.kafka.host, port },
+    kafka: { ...base.kafka, brokers: [brokers], port },
     dataDir: resolve(base.dataDir, `kafka-worker-${worker}`),
   };
 }
@@ -34,12 +31,7 @@ export async function startWorkerKafkas(workers: number, log: (line: string) => 
   const configs = Array.from({ length: Math.max(0, workers - 1) }, (_, i) => workerKafkaConfig(base, i + 2)).filter(
     (c): c is InfraConfig => c !== undefined,
   );
-  await Promise.all(
-    configs.map(async (config) => {
-      startLocalKafka(config, log);
-      await prepareKafka(config.kafka.brokers, ALL_KAFKA_TOPICS, config.kafka.partitions, 120_000);
-    }),
-  );
+  await Promise.all(configs.map((config) => startOwnKafka(config, 120_000, log)));
 }
 
 /** Stops every worker broker the tests started (`.data/kafka-worker-*`); returns how many ran. */

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitUntil } from '@shopmesh/testing';
+import { isAlive } from '../infra/processes';
 import { DEFAULT_SUPERVISION_POLICY } from './supervision-policy';
 import { Supervisor, type SupervisedInstance } from './supervisor';
 
@@ -29,14 +30,6 @@ process.on('SIGTERM', () => setTimeout(() => process.exit(0), Number(process.env
 
 type LogLine = { event: string; instanceId?: string; reason?: string; delayMs?: number; pid?: number; why?: string };
 type Answer = { status: number; port?: string; pid?: number; script?: string; set?: string; version?: string };
-
-const alive = (pid: number | undefined): boolean => {
-  try {
-    return pid !== undefined && process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-};
 
 describe('Supervisor (stand-in app processes)', () => {
   let dir: string;
@@ -257,7 +250,7 @@ describe('Supervisor (stand-in app processes)', () => {
 
     expect(answers.length).toBeGreaterThan(20);
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
-    expect(old.filter(alive)).toEqual([]);
+    expect(old.filter((pid) => pid !== undefined && isAlive(pid))).toEqual([]);
     const current = pids();
     expect(current.filter((pid) => old.includes(pid))).toEqual([]);
     expect(report).toMatchObject({ set: 'green', instances: current.map((pid) => ({ pid })) });
@@ -298,7 +291,7 @@ describe('Supervisor (stand-in app processes)', () => {
     const started = logged().filter((l) => l.event === 'instance_started' && !old.includes(l.pid));
     // one new process starting at a time: web-2 never started, web not ready in time
     expect(started.map((l) => l.instanceId)).toEqual(['back', 'web', 'back']);
-    expect(started.map((l) => l.pid).filter(alive)).toEqual([]);
+    expect(started.map((l) => l.pid).filter((pid) => pid !== undefined && isAlive(pid))).toEqual([]);
     expect(logged().filter((l) => l.event === 'release_rolled_back')).toHaveLength(2);
   }, 30_000);
 

@@ -24,13 +24,12 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     RATE_LIMIT_WRITE_LIMIT: '1000000',
     RATE_LIMIT_STREAM_LIMIT: '1000000',
   };
+  const brokers = fromProcess.KAFKA_BROKERS ?? defaults.KAFKA_BROKERS;
   return {
     ...defaults,
-    // the broker of this Jest worker (suites on other workers run at once on brokers of their own)
-    ...(defaults.KAFKA_BROKERS && !fromProcess.KAFKA_BROKERS
-      ? { KAFKA_BROKERS: workerKafkaBrokers(defaults.KAFKA_BROKERS) }
-      : {}),
     ...fromProcess,
+    // the broker of this Jest worker, by the rule the global setup starts them by (tools/infra/worker-kafka.ts)
+    ...(brokers ? { KAFKA_BROKERS: workerKafkaBrokers(brokers) } : {}),
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     SHUTDOWN_DRAIN_MS: '300',

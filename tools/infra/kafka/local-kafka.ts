@@ -1,9 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+// eslint-disable-next-line no-restricted-imports -- Jest's globalSetup loads the launcher without module mapping
+import { ALL_KAFKA_TOPICS } from '../../../libs/contracts/src/kafka-topics';
 import { withFileLock } from '../file-lock';
 import type { InfraConfig } from '../infra-config';
 import { commandExists, isAlive, ownedPid, readPidFile, readTail, stopPid, tailOf } from '../processes';
+import { prepareKafka } from './kafka-admin';
 import { ensureKafkaJars, kafkaJarsCached } from './kafka-jars';
 import { kafkaPaths, writeKafkaConfigFiles, type KafkaPaths } from './kafka-files';
 
@@ -158,4 +161,14 @@ export async function stopLocalKafka(config: InfraConfig): Promise<boolean> {
   await stopPid(pid, 20_000);
   rmSync(kafkaPaths(config).pid, { force: true });
   return true;
+}
+
+/**
+ * Starts (or restarts, keeping its data) a broker of its own for tests, on its config's port and
+ * data directory, and waits until it has every topic and a group coordinator: a suite's private
+ * broker, a Jest worker's.
+ */
+export async function startOwnKafka(config: InfraConfig, timeoutMs: number, log: (line: string) => void = () => undefined) {
+  startLocalKafka(config, log);
+  await prepareKafka(config.kafka.brokers, ALL_KAFKA_TOPICS, config.kafka.partitions, timeoutMs);
 }
