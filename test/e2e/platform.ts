@@ -1,4 +1,6 @@
+import { SERVICE_NAMES } from '@shopmesh/config';
 import { AppProcess, freePort, testEnv, waitUntil } from '@shopmesh/testing';
+import { skipIdleGroupsToEnd } from '../../tools/infra/kafka/kafka-admin';
 import { prepareCatalogDatabase } from './catalog-database';
 import { prepareIdentityDatabase } from './identity-database';
 import { prepareServiceDatabase, type CheckoutService, type MigrateDatabase } from './service-databases';
@@ -129,6 +131,11 @@ export async function startPlatform(
   gatewayOverrides: Record<string, string> = {},
 ): Promise<Platform> {
   const { env, databases, httpPorts, dropAll } = await preparePlatform(suite, overrides);
+  // the services' groups have fixed names on a broker other suites used: none inherits what they left unread
+  await skipIdleGroupsToEnd(
+    (env.KAFKA_BROKERS ?? '').split(','),
+    SERVICE_NAMES.map((name) => `${name}.`),
+  );
   const http = httpPorts.gateway;
   const opsPort = (name: (typeof SERVICES)[number]) => httpPorts[name];
   const started: AppProcess[] = [];

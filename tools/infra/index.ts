@@ -20,7 +20,7 @@ import { ensureDatabases } from './postgres';
 import { waitUntil } from './wait-until';
 
 export { ensureDatabases, type PostgresConnection } from './postgres';
-export { ensureTopics, prepareKafka, type EnsureTopicsOptions } from './kafka/kafka-admin';
+export { ensureTopics, prepareKafka, skipIdleGroupsToEnd, type EnsureTopicsOptions } from './kafka/kafka-admin';
 export { startWorkerKafkas, stopWorkerKafkas } from './worker-kafka';
 export { loadInfraConfig, type Component, type InfraConfig } from './infra-config';
 

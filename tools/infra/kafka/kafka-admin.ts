@@ -122,3 +122,32 @@ export async function prepareKafka(
   await awaitGroupCoordinator(brokers, Math.min(timeoutMs, 60_000));
   return created;
 }
+
+/**
+ * Moves every idle consumer group named `<prefix>…` to the end of each topic it has offsets on,
+ * and answers the groups it moved. A test platform on a shared broker does this before its apps
+ * start: its services' groups have fixed names, and without it they would inherit what an earlier
+ * platform left unread (its apps stopped or killed before they consumed it) and act on orders their
+ * databases never saw. A group with members is left alone.
+ */
+export async function skipIdleGroupsToEnd(brokers: string[], prefixes: readonly string[]): Promise<string[]> {
+  return withAdmin(brokers, 2, async (admin) => {
+    const named = (await admin.listGroups()).groups
+      .map((g) => g.groupId)
+      .filter((id) => prefixes.some((prefix) => id.startsWith(prefix)));
+    if (named.length === 0) return [];
+    const idle = (await admin.describeGroups(named)).groups.filter((g) => g.members.length === 0).map((g) => g.groupId);
+    const ends = new Map<string, Array<{ partition: number; offset: string }>>();
+    for (const groupId of idle) {
+      for (const { topic } of await admin.fetchOffsets({ groupId })) {
+        if (!ends.has(topic))
+          ends.set(
+            topic,
+            (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high })),
+          );
+        await admin.setOffsets({ groupId, topic, partitions: ends.get(topic) ?? [] });
+      }
+    }
+    return idle;
+  });
+}
