@@ -39,10 +39,15 @@ export interface LoadOptions {
   onProgress?: (progress: Progress) => void;
   /** Aborting stops new arrivals; sessions under way and the settle still finish. */
   signal?: AbortSignal;
+  /** Called once the shoppers exist, with the epoch ms the first arrival is due (time zero of the run). */
+  onStart?: (startedAt: number) => void;
 }
 
 export interface LoadResult {
-  options: Omit<LoadOptions, 'onProgress' | 'signal' | 'products'> & { mix: Mix; paymentTokens: Record<string, number> };
+  options: Omit<LoadOptions, 'onProgress' | 'signal' | 'onStart' | 'products'> & {
+    mix: Mix;
+    paymentTokens: Record<string, number>;
+  };
   runId: string;
   /** Epoch ms: time zero of the arrivals, the end of their window (or the abort), the end of the settle. */
   startedAt: number;
@@ -87,6 +92,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     options.onProgress?.(progressOf({ requests, orders: tracker.orders, startedAt, now: Date.now(), inFlight: http.inFlight }));
   const ticker = options.onProgress ? setInterval(progress, 1000) : undefined;
   tracker.start();
+  options.onStart?.(startedAt);
   try {
     const counts = await runOpenLoop({
       offsets,
@@ -119,7 +125,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const loadEndedAt = options.signal?.aborted ? Math.min(Date.now(), windowEnd) : windowEnd;
     await tracker.settle(Date.now() + (options.settleMs ?? 45_000));
     progress();
-    const { onProgress: _p, signal: _s, products: _products, ...rest } = options;
+    const { onProgress: _p, signal: _s, onStart: _o, products: _products, ...rest } = options;
     return {
       options: { ...rest, mix, paymentTokens },
       runId,

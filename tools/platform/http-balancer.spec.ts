@@ -102,4 +102,34 @@ describe('HttpBalancer (real sockets)', () => {
     expect(big.status).toBe(413);
     expect(a.hits).toEqual([]);
   });
+  it('answers 504 itself when an instance does not begin its answer in time (a paused process), and does not repeat it', async () => {
+    const hits: string[] = [];
+    const silent = createServer((req) => void hits.push(`${req.method} ${req.url}`)); // reads, never answers
+    await new Promise<void>((ok) => silent.listen(0, '127.0.0.1', () => ok()));
+    servers.push(silent);
+    const good = await start('good');
+    const quick = new HttpBalancer({ host: '127.0.0.1', port: await freePort(), answerTimeoutMs: 300 });
+    await quick.listen();
+    try {
+      quick.setRotation([
+        { id: 'silent', port: (silent.address() as AddressInfo).port },
+        { id: 'good', port: good.port },
+      ]);
+      const answers = [];
+      for (let i = 0; i < 4; i += 1) {
+        const started = Date.now();
+        const res = await fetch(`${quick.url}/v1/products?i=${i}`);
+        answers.push({ status: res.status, ms: Date.now() - started, body: (await res.json()) as { code?: string } });
+      }
+      const timedOut = answers.filter((a) => a.status === 504);
+      expect(timedOut).toHaveLength(2);
+      expect(timedOut.every((a) => a.body.code === 'BALANCER.UPSTREAM_TIMEOUT' && a.ms >= 300 && a.ms < 3000)).toBe(true);
+      // even a GET is not sent on to the next instance: it may still be running on the silent one
+      expect(hits).toHaveLength(2);
+      expect(good.hits).toHaveLength(2);
+    } finally {
+      silent.closeAllConnections();
+      await quick.close();
+    }
+  });
 });

@@ -35,6 +35,17 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 type Attempt = { kind: 'answered' } | { kind: 'failed'; code: string; delivered: boolean };
 
+/** The code of an attempt that got no answer within {@link DEFAULT_ANSWER_TIMEOUT_MS}: never repeated. */
+const ANSWER_TIMEOUT = 'ANSWER_TIMEOUT';
+
+/**
+ * How long the balancer waits for an instance's answer to begin (its status line) before it answers
+ * 504 itself: longer than any request the gateway serves within its own deadlines (two RPC
+ * deadlines of 3 s), shorter than a client's usual 10 s. An instance that stopped answering (a
+ * paused process, a wedged event loop) costs a request this long, never a hang.
+ */
+export const DEFAULT_ANSWER_TIMEOUT_MS = 8000;
+
 /**
  * The small HTTP balancer `npm run up` puts in front of the gateway instances (a Service or an
  * ingress does it in a cluster): round robin over the instances in rotation, which the supervisor
@@ -53,7 +64,7 @@ export class HttpBalancer {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
 
-  constructor(private readonly options: { host: string; port: number }) {}
+  constructor(private readonly options: { host: string; port: number; answerTimeoutMs?: number }) {}
 
   get url(): string {
     const address = this.server?.address() as AddressInfo | null | undefined;
@@ -103,6 +114,10 @@ export class HttpBalancer {
     this.agents.clear();
   }
 
+  private get answerTimeoutMs(): number {
+    return this.options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
+  }
+
   private keyOf(backend: Backend): string {
     return `${backend.id}@${backend.port}`;
   }
@@ -134,7 +149,8 @@ export class HttpBalancer {
       const attempt = await this.forward(backend, req, body, res);
       if (attempt.kind === 'answered') return;
       last = attempt;
-      if (attempt.delivered && !IDEMPOTENT.has(req.method ?? '')) break;
+      // a request that timed out may still be running there: not repeated, whatever its method
+      if (attempt.code === ANSWER_TIMEOUT || (attempt.delivered && !IDEMPOTENT.has(req.method ?? ''))) break;
     }
     if (res.headersSent) {
       res.destroy();
@@ -142,6 +158,8 @@ export class HttpBalancer {
     }
     if (!last) {
       problem(res, 503, 'BALANCER.NO_INSTANCE', 'no gateway instance is in rotation');
+    } else if (last.code === ANSWER_TIMEOUT) {
+      problem(res, 504, 'BALANCER.UPSTREAM_TIMEOUT', `the gateway instance did not answer within ${this.answerTimeoutMs} ms`);
     } else {
       problem(res, 502, 'BALANCER.UPSTREAM_FAILED', `the gateway instance did not answer (${last.code})`);
     }
@@ -164,8 +182,16 @@ export class HttpBalancer {
     const forwardedFor = req.headers['x-forwarded-for'];
     headers['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)}, ${client}` : client;
     headers['content-length'] = String(body.length);
-    return new Promise<Attempt>((settle) => {
+    return new Promise<Attempt>((resolve) => {
       let written = false;
+      const timer = setTimeout(() => {
+        resolve({ kind: 'failed', code: ANSWER_TIMEOUT, delivered: true });
+        upstream.destroy();
+      }, this.answerTimeoutMs);
+      const settle = (attempt: Attempt) => {
+        clearTimeout(timer);
+        resolve(attempt);
+      };
       const upstream = request(
         { host: '127.0.0.1', port: backend.port, method: req.method, path: req.url, headers, agent: this.agentOf(backend) },
         (answer) => {
@@ -193,7 +219,7 @@ export class HttpBalancer {
       res.once('close', () => {
         if (!res.writableFinished) upstream.destroy();
       });
-      // the agent's socket timeout is for idle sockets (below); a slow answer is the gateway's to time out
+      // the agent's socket timeout is for idle sockets; a slow answer is bounded by the answer timeout above
       upstream.on('timeout', () => undefined);
       upstream.end(body);
     });
