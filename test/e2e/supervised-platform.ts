@@ -31,6 +31,8 @@ export interface SupervisedPlatformOptions {
   scriptOf?: (app: string) => string | undefined;
   /** A service's migrations in place of its current ones. */
   migrations?: Partial<Record<CheckoutService, MigrateDatabase>>;
+  /** A fault point on every link of every instance (`Supervisor.setFault`), as `npm run up` runs them. */
+  faultPoints?: boolean;
 }
 
 /**
@@ -84,6 +86,7 @@ export async function startSupervisedPlatform(
       host: '127.0.0.1',
       port: 0,
       policy: { ...DEFAULT_SUPERVISION_POLICY, restartDelayMs: 500, maxRestartDelayMs: 2000 },
+      faultPoints: options.faultPoints,
     });
     await supervisor.start();
     return { kafka, platform, supervisor, stop };

@@ -6,12 +6,14 @@ import { runningSupervisor } from './supervisor-process';
 
 /**
  * `npm run down`: stops the supervisor first (so it restarts nothing that is being stopped), then
- * every instance `up` started (callers first), then the infrastructure it started.
+ * every instance `up` started (callers first), then the infrastructure it started. A supervisor
+ * with fault points drains and stops the instances itself before it exits (they reach their
+ * dependencies through it), so it is given the time that takes.
  */
 async function down(): Promise<void> {
   const supervisor = runningSupervisor();
   if (supervisor) {
-    await stopPid(supervisor.pid, 10_000);
+    await stopPid(supervisor.pid, supervisor.faultPoints ? 180_000 : 10_000);
     process.stdout.write(`supervisor: stopped (pid ${supervisor.pid})\n`);
   }
   for (const app of [...APPS].reverse()) {

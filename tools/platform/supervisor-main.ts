@@ -11,13 +11,15 @@ import {
   SUPERVISOR_LOCK,
   SUPERVISOR_PID,
   runningSupervisor,
+  type SupervisorInfo,
   type SupervisorSpec,
 } from './supervisor-process';
 
 /**
  * The supervisor process `npm run up` starts detached (one per checkout): runs the instances of
  * the spec `up` wrote, until SIGTERM (`npm run down`), which ends the supervision and leaves the
- * instances for `down` to stop.
+ * instances for `down` to stop. With fault points it stops the instances itself first (callers
+ * first, each drained): they reach Postgres, Redis and each other through its points, which end with it.
  */
 async function main(specFile: string): Promise<void> {
   const spec = JSON.parse(readFileSync(specFile, 'utf8')) as SupervisorSpec;
@@ -40,13 +42,14 @@ async function main(specFile: string): Promise<void> {
     policy: spec.policy,
     balancer: spec.balancer,
     releaseSets: spec.releaseSets,
+    faultPoints: spec.faultPoints,
     echo: (line) => void process.stdout.write(`${line}\n`),
   });
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    void supervisor.stop({ instances: false }).finally(() => {
+    void supervisor.stop({ instances: spec.faultPoints === true }).finally(() => {
       rmSync(SUPERVISOR_INFO, { force: true });
       rmSync(SUPERVISOR_PID, { force: true });
       process.exit(0);
@@ -55,7 +58,8 @@ async function main(specFile: string): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   await supervisor.listen();
-  writeFileSync(SUPERVISOR_INFO, JSON.stringify({ pid: process.pid, url: supervisor.url }));
+  const info: SupervisorInfo = { pid: process.pid, url: supervisor.url, faultPoints: spec.faultPoints === true };
+  writeFileSync(SUPERVISOR_INFO, JSON.stringify(info));
   await supervisor.start();
 }
 

@@ -24,13 +24,21 @@ export interface SupervisorSpec {
   policy: SupervisionPolicy;
   balancer?: SupervisorOptions['balancer'];
   releaseSets?: SupervisorOptions['releaseSets'];
+  faultPoints?: boolean;
+}
+
+/** What the running supervisor writes to `supervisor.json`: its pid, its address, and whether it runs fault points. */
+export interface SupervisorInfo {
+  pid: number;
+  url: string;
+  faultPoints?: boolean;
 }
 
 /** The supervisor of this checkout, if it runs: its pid and HTTP address. */
-export function runningSupervisor(): { pid: number; url: string } | undefined {
+export function runningSupervisor(): SupervisorInfo | undefined {
   const pid = ownedPid(SUPERVISOR_PID, ['supervisor-main']);
   if (pid === undefined || !existsSync(SUPERVISOR_INFO)) return undefined;
-  const info = JSON.parse(readFileSync(SUPERVISOR_INFO, 'utf8')) as { pid: number; url: string };
+  const info = JSON.parse(readFileSync(SUPERVISOR_INFO, 'utf8')) as SupervisorInfo;
   return info.pid === pid ? info : undefined;
 }
 

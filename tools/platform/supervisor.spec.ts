@@ -1,8 +1,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { freePort, waitUntil } from '@shopmesh/testing';
 import { isAlive } from '../infra/processes';
+import { checkMetrics } from '../prometheus/promtool';
+import type { FaultPointStatus } from './fault-options';
 import { DEFAULT_SUPERVISION_POLICY } from './supervision-policy';
 import { Supervisor, type SupervisedInstance } from './supervisor';
 
@@ -10,30 +13,55 @@ import { Supervisor, type SupervisedInstance } from './supervisor';
  * A stand-in app, a real process: serves `/health/ready` and `/health/live` on PORT; exits with 1
  * after EXIT_AFTER_MS, answers 503 to liveness after LIVE_FOR_MS, to readiness with NOT_READY or
  * for its first READY_AFTER_MS, when set. Every answer says which process (port, pid, script) and which release (SET, VERSION).
+ * For the fault points: an echo server on ECHO_PORT (its "RPC server"), and `GET /dial/postgres` or
+ * `/dial/redis` sends a ping to the address its variables give (200 once echoed, 504 after 400 ms);
+ * every answer shows those variables (`links`).
  */
 const FAKE_APP = `
 const http = require('node:http');
+const net = require('node:net');
+if (process.env.ECHO_PORT) net.createServer((s) => s.on('error', () => {}).pipe(s)).listen(Number(process.env.ECHO_PORT), '127.0.0.1');
+const { POSTGRES_HOST, POSTGRES_PORT, REDIS_URL, CATALOG_ADVERTISED_ADDRESS } = process.env;
+const links = { postgres: POSTGRES_HOST + ':' + POSTGRES_PORT, redis: REDIS_URL, rpc: CATALOG_ADVERTISED_ADDRESS };
+const dial = (link) => new Promise((ok) => {
+  const url = link === 'redis' ? new URL(REDIS_URL) : { hostname: POSTGRES_HOST, port: POSTGRES_PORT };
+  const socket = net.connect(Number(url.port), url.hostname, () => socket.write('ping'));
+  const done = (status) => { clearTimeout(timer); socket.destroy(); ok(status); };
+  const timer = setTimeout(() => done(504), 400);
+  socket.on('data', () => done(200)).on('error', () => done(502));
+});
 const exitAfter = Number(process.env.EXIT_AFTER_MS || 0);
 const liveFor = Number(process.env.LIVE_FOR_MS || 0);
 const started = Date.now();
 if (exitAfter) setTimeout(() => process.exit(1), exitAfter);
-http.createServer((req, res) => {
+http.createServer(async (req, res) => {
+  if (req.url.startsWith('/dial/')) return res.writeHead(await dial(req.url.slice(6))).end(JSON.stringify({ links }));
   const live = !liveFor || Date.now() - started < liveFor;
   const ready = !process.env.NOT_READY && Date.now() - started >= Number(process.env.READY_AFTER_MS || 0);
   const down = (req.url === '/health/live' && !live) || (req.url === '/health/ready' && !ready);
   const { PORT: port, SET: set, VERSION: version } = process.env;
-  res.writeHead(down ? 503 : 200).end(JSON.stringify({ port, pid: process.pid, script: __filename, set, version }));
+  res.writeHead(down ? 503 : 200).end(JSON.stringify({ port, pid: process.pid, script: __filename, set, version, links }));
 }).listen(Number(process.env.PORT), '127.0.0.1');
 // a drain: still serving for DRAIN_MS after SIGTERM, as the apps do
 process.on('SIGTERM', () => setTimeout(() => process.exit(0), Number(process.env.DRAIN_MS || 0)));
 `;
 
-type LogLine = { event: string; instanceId?: string; reason?: string; delayMs?: number; pid?: number; why?: string };
+type LogLine = {
+  event: string;
+  instanceId?: string;
+  reason?: string;
+  delayMs?: number;
+  pid?: number;
+  why?: string;
+  link?: string;
+  fault?: { mode: string };
+};
 type Answer = { status: number; port?: string; pid?: number; script?: string; set?: string; version?: string };
 
 describe('Supervisor (stand-in app processes)', () => {
   let dir: string;
   let supervisor: Supervisor | undefined;
+  const echoServers: Server[] = [];
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'supervisor-'));
@@ -47,11 +75,16 @@ describe('Supervisor (stand-in app processes)', () => {
   afterEach(async () => {
     await supervisor?.stop({ instances: true });
     supervisor = undefined;
+    for (const server of echoServers.splice(0)) server.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   type Stand = Omit<SupervisedInstance, 'httpPort' | 'surge'> & { env: Record<string, string>; surge?: Record<string, string> };
-  const supervise = async (instances: Stand[], balancer?: { app: string }) => {
+  const supervise = async (
+    instances: Stand[],
+    balancer?: { app: string },
+    extra: { faultPoints?: boolean; childEnv?: Record<string, string> } = {},
+  ) => {
     const withPorts = await Promise.all(
       instances.map(async ({ surge, ...i }): Promise<SupervisedInstance> => {
         const port = String(await freePort());
@@ -67,7 +100,8 @@ describe('Supervisor (stand-in app processes)', () => {
     supervisor = new Supervisor({
       instances: withPorts,
       ...(balancer ? { balancer: { app: balancer.app, host: '127.0.0.1', port: await freePort() } } : {}),
-      childEnv: { PATH: process.env.PATH ?? '' },
+      childEnv: { PATH: process.env.PATH ?? '', ...extra.childEnv },
+      faultPoints: extra.faultPoints,
       cwd: dir,
       scriptOf: (_app, dist) => join(dir, dist, 'fake-app.js'),
       releaseSets: { blue: { SET: 'blue' }, green: { SET: 'green' } },
@@ -311,5 +345,171 @@ describe('Supervisor (stand-in app processes)', () => {
     expect(await post('{}')).toEqual([200, 'application/json; charset=utf-8', undefined]);
     expect(s.status()).toMatchObject({ set: 'green', instances: [{ phase: 'ready' }] });
     expect(s.status().instances[0]?.pid).not.toBe(before);
+  }, 20_000);
+
+  /** Two catalog instances (postgres, redis, rpc links) and a web app ShopMesh does not declare (none), under fault points. */
+  const withFaultPoints = async () => {
+    const echo = createServer((socket) => socket.on('error', () => undefined).pipe(socket));
+    echoServers.push(echo);
+    await new Promise<void>((ok) => echo.listen(0, '127.0.0.1', ok));
+    const target = (echo.address() as AddressInfo).port;
+    const [rpc, rpc2, surgeRpc] = [await freePort(), await freePort(), await freePort()];
+    const rpcOf = (port: number) => ({ CATALOG_TCP_PORT: String(port), ECHO_PORT: String(port) });
+    const s = await supervise(
+      [
+        { id: 'catalog', app: 'catalog', env: rpcOf(rpc), surge: rpcOf(surgeRpc) },
+        { id: 'catalog-2', app: 'catalog', env: rpcOf(rpc2) },
+        { id: 'web', app: 'web', env: {} },
+      ],
+      undefined,
+      {
+        faultPoints: true,
+        // one echo server stands in for both: what matters is which path a byte takes
+        childEnv: {
+          POSTGRES_HOST: '127.0.0.1',
+          POSTGRES_PORT: String(target),
+          REDIS_URL: `redis://:secret@127.0.0.1:${target}/3`,
+        },
+      },
+    );
+    await s.start();
+    const port = (instance: string, link: string) => s.faults().find((p) => p.instance === instance && p.link === link)?.port;
+    const ask = async (id: string, path: string) => {
+      const res = await fetch(`http://127.0.0.1:${s.status().instances.find((i) => i.id === id)?.httpPort}${path}`);
+      return { status: res.status, ...((await res.json()) as { links: Record<string, string> }) };
+    };
+    return { s, target, rpc, rpc2, port, ask };
+  };
+
+  /** Milliseconds a ping takes there and back through `port`. */
+  const echoed = async (port: number | undefined) => {
+    const started = Date.now();
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((ok, fail) =>
+      socket
+        .once('error', fail)
+        .once('connect', () => socket.write('ping'))
+        .once('data', () => ok()),
+    );
+    socket.destroy();
+    return Date.now() - started;
+  };
+
+  const postFault = async (s: Supervisor, body: unknown) => {
+    const res = await fetch(`${s.url}/faults`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      body: (await res.json()) as { points?: FaultPointStatus[]; code?: string },
+    };
+  };
+
+  it('fault points: every link of an instance through a point of its own, faults on one leave the others alone, logged and counted', async () => {
+    const { s, target, rpc, rpc2, port, ask } = await withFaultPoints();
+    const pass = { mode: 'pass' } as const;
+    expect(s.faults().map((p) => [p.instance, p.app, p.link, p.target, p.fault])).toEqual([
+      ['catalog', 'catalog', 'postgres', `127.0.0.1:${target}`, pass],
+      ['catalog', 'catalog', 'redis', `127.0.0.1:${target}`, pass],
+      ['catalog', 'catalog', 'rpc', `127.0.0.1:${rpc}`, pass],
+      ['catalog-2', 'catalog', 'postgres', `127.0.0.1:${target}`, pass],
+      ['catalog-2', 'catalog', 'redis', `127.0.0.1:${target}`, pass],
+      ['catalog-2', 'catalog', 'rpc', `127.0.0.1:${rpc2}`, pass],
+    ]);
+    expect(await (await fetch(`${s.url}/faults`)).json()).toEqual({ points: s.faults() });
+    // the instance reaches Postgres and Redis through its points (the Redis URL's password and database kept), and advertises its rpc point
+    expect((await ask('catalog', '/health/ready')).links).toEqual({
+      postgres: `127.0.0.1:${port('catalog', 'postgres')}`,
+      redis: `redis://:secret@127.0.0.1:${port('catalog', 'redis')}/3`,
+      rpc: `127.0.0.1:${port('catalog', 'rpc')}`,
+    });
+    expect((await ask('web', '/health/ready')).links).toEqual({
+      postgres: `127.0.0.1:${target}`,
+      redis: expect.stringContaining(`:${target}/3`),
+    });
+    expect((await ask('catalog', '/dial/postgres')).status).toBe(200);
+
+    const partitioned = await postFault(s, { instance: 'catalog', link: 'postgres', fault: { mode: 'partition' } });
+    expect(partitioned).toMatchObject({
+      status: 200,
+      body: { points: [{ instance: 'catalog', link: 'postgres', fault: { mode: 'partition' } }] },
+    });
+    expect([(await ask('catalog', '/dial/postgres')).status, (await ask('catalog', '/dial/redis')).status]).toEqual([504, 200]);
+    expect((await ask('catalog-2', '/dial/postgres')).status).toBe(200);
+    // the network in front of both catalog instances: every caller's bytes 150 ms later each way
+    expect(s.setFault({ app: 'catalog', link: 'rpc' }, { mode: 'latency', ms: 150 }).map((p) => p.instance)).toEqual([
+      'catalog',
+      'catalog-2',
+    ]);
+    expect(await echoed(port('catalog-2', 'rpc'))).toBeGreaterThanOrEqual(300);
+    // the heal: every postgres point (the same fault again on catalog-2's changes nothing)
+    expect((await postFault(s, { link: 'postgres', fault: pass })).body.points).toHaveLength(2);
+    s.setFault({ link: 'rpc' }, pass);
+    expect((await ask('catalog', '/dial/postgres')).status).toBe(200);
+    expect(await echoed(port('catalog', 'rpc'))).toBeLessThan(150);
+
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    const count = (labels: string) => metrics.match(new RegExp(`shopmesh_supervisor_faults_total\\{${labels}\\} (\\d+)`))?.[1];
+    expect(count('app="catalog",instance_id="catalog",link="postgres",mode="partition"')).toBe('1');
+    expect(count('app="catalog",instance_id="catalog",link="postgres",mode="pass"')).toBe('1');
+    expect(count('app="catalog",instance_id="catalog-2",link="postgres",mode="pass"')).toBeUndefined();
+    expect(count('app="catalog",instance_id="catalog-2",link="rpc",mode="latency"')).toBe('1');
+    expect(checkMetrics(metrics)).toEqual({ ok: true, output: '' });
+    const faultsLogged = logged().filter((l) => l.event === 'fault_set');
+    expect(faultsLogged.map((l) => `${l.instanceId} ${l.link} ${l.fault?.mode}`)).toEqual([
+      'catalog postgres partition',
+      'catalog rpc latency',
+      'catalog-2 rpc latency',
+      'catalog postgres pass',
+      'catalog rpc pass',
+      'catalog-2 rpc pass',
+    ]);
+  }, 20_000);
+
+  it('fault points: a surge replacement connects directly; back on its own ports the instance goes through its points again', async () => {
+    const { s, target, port, ask } = await withFaultPoints();
+    await s.restartApp('catalog');
+    expect((await ask('catalog', '/health/ready')).links).toMatchObject({ postgres: `127.0.0.1:${target}` });
+    await s.restartApp('catalog');
+    expect((await ask('catalog', '/health/ready')).links).toMatchObject({ postgres: `127.0.0.1:${port('catalog', 'postgres')}` });
+  }, 20_000);
+
+  it('POST /faults: a malformed body, an invalid link, fault or field, and a selector matching no point are refused with a problem+json code', async () => {
+    const { s } = await withFaultPoints();
+    const refused = async (body: unknown) => {
+      const { status, type, body: problem } = await postFault(s, body);
+      return [status, type, problem.code];
+    };
+    const invalid = [400, 'application/problem+json', 'SUPERVISOR.INVALID_FAULT'];
+    expect(await refused('{')).toEqual([400, 'application/problem+json', 'SUPERVISOR.MALFORMED_BODY']);
+    expect(await refused({})).toEqual(invalid);
+    expect(await refused({ link: 'kafka', fault: { mode: 'pass' } })).toEqual(invalid);
+    expect(await refused({ link: 'postgres', fault: { mode: 'jam' } })).toEqual(invalid);
+    expect(await refused({ link: 'postgres', fault: { mode: 'latency', ms: -5 } })).toEqual(invalid);
+    expect(await refused({ link: 'postgres', fault: { mode: 'latency' } })).toEqual(invalid);
+    expect(await refused({ link: 'postgres', fault: { mode: 'loss', rate: 1.5 } })).toEqual(invalid);
+    expect(await refused({ link: 'postgres', fault: { mode: 'pass', ms: 3 } })).toEqual(invalid);
+    expect(await refused({ link: 'postgres', fault: { mode: 'pass' }, surprise: true })).toEqual(invalid);
+    const none = [422, 'application/problem+json', 'SUPERVISOR.NO_SUCH_FAULT_POINT'];
+    expect(await refused({ instance: 'nope', link: 'postgres', fault: { mode: 'pass' } })).toEqual(none);
+    expect(await refused({ app: 'web', link: 'redis', fault: { mode: 'partition' } })).toEqual(none);
+    // the same refusals programmatically (their codes as above: SupervisorError)
+    expect(() => s.setFault({ link: 'rpc', instance: 'web' }, { mode: 'pass' })).toThrow('no rpc fault point of instance web');
+    expect(() => s.setFault({ link: 'rpc' }, { mode: 'loss', rate: -1 })).toThrow(/^invalid fault: fault.rate: /);
+    expect(s.faults().every((p) => p.fault.mode === 'pass')).toBe(true);
+  }, 20_000);
+
+  it('without fault points: /faults answers 409 SUPERVISOR.FAULT_POINTS_OFF and the instances connect directly', async () => {
+    const s = await supervise([{ id: 'catalog', app: 'catalog', env: {} }], undefined, {
+      childEnv: { POSTGRES_HOST: '127.0.0.1', POSTGRES_PORT: '5432', REDIS_URL: 'redis://127.0.0.1:6379' },
+    });
+    await s.start();
+    const off = [409, 'application/problem+json', 'SUPERVISOR.FAULT_POINTS_OFF'];
+    const get = await fetch(`${s.url}/faults`);
+    expect([get.status, get.headers.get('content-type'), ((await get.json()) as { code: string }).code]).toEqual(off);
+    const { status, type, body } = await postFault(s, { link: 'postgres', fault: { mode: 'partition' } });
+    expect([status, type, body.code]).toEqual(off);
+    expect(() => s.faults()).toThrow('the supervisor runs without fault points');
+    const res = await fetch(`http://127.0.0.1:${s.status().instances[0]?.httpPort}/health/ready`);
+    expect(((await res.json()) as { links: Record<string, string> }).links.postgres).toBe('127.0.0.1:5432');
   }, 20_000);
 });

@@ -6,8 +6,10 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { concurrencyLimit, inDependencyOrder } from './dependency-order';
+import type { FaultPointStatus, FaultSelector, LinkFault } from './fault-options';
+import { FaultPoints } from './fault-points';
 import { HttpBalancer } from './http-balancer';
-import { errorMessage, handleControlRequest, SupervisorError } from './supervisor-api';
+import { errorMessage, faultRequestOf, handleControlRequest, SupervisorError } from './supervisor-api';
 import type { ReleaseOptions, ReleaseReport, ReleaseSet } from './release-options';
 import { writeScrapeTargets, type ScrapeTarget } from './scrape-targets';
 import {
@@ -80,6 +82,14 @@ export interface SupervisorOptions {
    * so that the new set's callers find only the new set's services until the old set is gone.
    */
   releaseSets?: Record<ReleaseSet, Record<string, string>>;
+  /**
+   * Puts a fault point (`tools/platform/fault-point.ts`) on every link of every instance before it starts (its Postgres, its
+   * Redis, the network in front of its RPC server: `tools/platform/fault-links.ts`), relaying bytes
+   * until {@link Supervisor.setFault} injects a fault. Only processes on an instance's own ports go
+   * through them: a surge replacement and a blue-green set on the other ports connect directly.
+   * The points live as long as the supervisor, so its instances cannot outlive it.
+   */
+  faultPoints?: boolean;
 }
 
 /** What a process runs: the build directory, and the variables its release adds (a set's, an operator's). */
@@ -121,6 +131,8 @@ export interface SupervisorStatus {
 
 interface Member {
   spec: SupervisedInstance;
+  /** The instance's own ports and variables (with fault points, the variables that route it through them). */
+  home: Placement;
   /** Where the current process runs: the spec's ports, or its surge placement after an odd number of rolling restarts. */
   placement: Placement;
   phase: Phase;
@@ -160,13 +172,17 @@ interface Previous {
  * counted in `shopmesh_supervisor_restarts_total{app,instance_id,reason}` on its `/metrics`.
  * A rolling restart (`POST /restart?app=`) stops and starts the app's instances one at a time,
  * each planned stop not counted as a failure; a release (`POST /release`) starts a whole new set
- * beside the running one and switches to it in one step ({@link Supervisor.release}).
+ * beside the running one and switches to it in one step ({@link Supervisor.release}). With
+ * `faultPoints`, every instance reaches its Postgres and Redis, and its callers reach it, through
+ * relays of the supervisor's, which inject latency, loss or a partition on request ({@link Supervisor.setFault}).
  */
 export class Supervisor {
   private readonly members: Member[];
   private readonly registry = new Registry();
   private readonly restartsTotal: Counter<'app' | 'instance_id' | 'reason'>;
   private readonly instanceUp: Gauge<'app' | 'instance_id'>;
+  private readonly faultsTotal: Counter<'app' | 'instance_id' | 'link' | 'mode'>;
+  private faultPoints?: FaultPoints;
   private server?: Server;
   private started = false;
   private closing = false;
@@ -179,6 +195,7 @@ export class Supervisor {
   constructor(private readonly options: SupervisorOptions) {
     this.members = options.instances.map((spec) => ({
       spec,
+      home: { httpPort: spec.httpPort, env: spec.env },
       placement: { httpPort: spec.httpPort, env: spec.env },
       phase: 'stopped',
       restarts: 0,
@@ -202,6 +219,12 @@ export class Supervisor {
       labelNames: ['app', 'instance_id'],
       registers: [this.registry],
     });
+    this.faultsTotal = new Counter({
+      name: 'shopmesh_supervisor_faults_total',
+      help: 'Faults set on a fault point (each change; mode="pass" ends one), by instance, link and mode.',
+      labelNames: ['app', 'instance_id', 'link', 'mode'],
+      registers: [this.registry],
+    });
     for (const { spec } of this.members) this.instanceUp.set({ app: spec.app, instance_id: spec.id }, 0);
     if (options.balancer) this.balancer = new HttpBalancer(options.balancer);
   }
@@ -222,10 +245,14 @@ export class Supervisor {
     return Number(new URL(this.url).port);
   }
 
-  /** Serves `/metrics`, `/status` and `POST /restart` and writes the scrape targets (its own port known now). */
+  /**
+   * Serves `/metrics`, `/status`, `POST /restart`, `POST /release` and `/faults`, writes the scrape
+   * targets (its own port known now) and, with `faultPoints`, opens the fault points.
+   */
   async listen(): Promise<void> {
     mkdirSync(this.options.logDir, { recursive: true });
     if (this.options.stateDir) mkdirSync(this.options.stateDir, { recursive: true });
+    if (this.options.faultPoints) await this.openFaultPoints();
     const server = createServer((req, res) => void handleControlRequest(this, req, res));
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
@@ -303,6 +330,80 @@ export class Supervisor {
   /** The Prometheus text of the supervisor's metrics. */
   metrics(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  /** Every fault point and its fault (none before `listen()`); 409 `SUPERVISOR.FAULT_POINTS_OFF` without `faultPoints`. */
+  faults(): FaultPointStatus[] {
+    this.requireFaultPoints();
+    return this.faultPoints?.status() ?? [];
+  }
+
+  /**
+   * Sets `fault` on every point of `selector.link`, of one instance or app if it says; answers the
+   * points it matched, as they are now. Each change is logged (`fault_set`) and counted
+   * (`shopmesh_supervisor_faults_total`); the same fault again changes nothing. Refused: an invalid
+   * selector or fault (400 `SUPERVISOR.INVALID_FAULT`), no point matching (422
+   * `SUPERVISOR.NO_SUCH_FAULT_POINT`), fault points off (409 `SUPERVISOR.FAULT_POINTS_OFF`).
+   */
+  setFault(selector: FaultSelector, fault: LinkFault): FaultPointStatus[] {
+    this.requireFaultPoints();
+    const request = faultRequestOf({ ...selector, fault });
+    const { matched, changed } = this.faultPoints?.set(request, request.fault) ?? { matched: [], changed: [] };
+    if (matched.length === 0) {
+      const which = [request.instance && `instance ${request.instance}`, request.app && `app ${request.app}`].filter(Boolean);
+      throw new SupervisorError(
+        422,
+        'SUPERVISOR.NO_SUCH_FAULT_POINT',
+        `no ${request.link} fault point${which.length > 0 ? ` of ${which.join(', ')}` : ''}`,
+      );
+    }
+    for (const { instance, app, link, port, target, fault: now, before } of changed) {
+      this.faultsTotal.inc({ app, instance_id: instance, link, mode: now.mode });
+      this.log(now.mode === 'pass' ? 'info' : 'warn', `fault point ${instance}/${link}: ${now.mode}`, {
+        event: 'fault_set',
+        instanceId: instance,
+        app,
+        link,
+        port,
+        target,
+        fault: now,
+        before,
+      });
+    }
+    return matched;
+  }
+
+  private requireFaultPoints(): void {
+    if (!this.options.faultPoints) {
+      throw new SupervisorError(
+        409,
+        'SUPERVISOR.FAULT_POINTS_OFF',
+        'the supervisor runs without fault points (faultPoints: false)',
+      );
+    }
+  }
+
+  /**
+   * A point on every link of every instance, before any starts; each instance's own placement gets
+   * the variables that route it through its points. Surge placements keep theirs: a replacement or
+   * a blue-green set on the other ports connects directly, and only a process back on the instance's
+   * own ports goes through the points again.
+   */
+  private async openFaultPoints(): Promise<void> {
+    if (this.faultPoints) return;
+    const { points, routes } = await FaultPoints.open(
+      this.members.map((m) => ({ id: m.spec.id, app: m.spec.app, env: m.spec.env })),
+      this.options.childEnv,
+    );
+    this.faultPoints = points;
+    for (const member of this.members) {
+      member.home = { httpPort: member.spec.httpPort, env: { ...member.spec.env, ...routes.get(member.spec.id) } };
+      if (!member.child) member.placement = member.home;
+    }
+    this.log('info', `${points.size} fault points open, passing bytes through`, {
+      event: 'fault_points_open',
+      points: points.status().map(({ instance, link, port, target }) => ({ instance, link, port, target })),
+    });
   }
 
   /**
@@ -502,7 +603,7 @@ export class Supervisor {
     const previous: Previous = { child: member.child as ChildProcess, placement: member.placement, release: member.release };
     member.previous = previous;
     this.recordState(member, previous.child.pid ?? 0, previous.placement, previous.release, `${spec.id}-previous`);
-    const home: Placement = { httpPort: spec.httpPort, env: spec.env };
+    const { home } = member;
     member.placement = previous.placement.httpPort === home.httpPort ? (spec.surge as Placement) : home;
     member.release = release;
     member.heldOut = heldOut;
@@ -569,6 +670,7 @@ export class Supervisor {
       this.server.closeAllConnections();
     });
     await this.balancer?.close();
+    await this.faultPoints?.stop();
     this.log('info', 'supervisor stopped', { event: 'supervisor_stopped', instancesStopped: options.instances });
   }
 

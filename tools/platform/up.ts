@@ -110,10 +110,21 @@ async function startSupervisor(spec: SupervisorSpec): Promise<string> {
   return url;
 }
 
-/** `npm run up [-- --scale <app>=N]`: infrastructure, build, migrations, demo data, every app under a supervisor; then where to look. */
+/** The fault points the supervisor at `url` runs, as `GET /faults` lists them (none if it runs without). */
+async function faultPointsOf(url: string): Promise<Array<{ fault: { mode: string } }>> {
+  const res = await fetch(`${url}/faults`, { signal: AbortSignal.timeout(5000) });
+  return res.status === 200 ? ((await res.json()) as { points: Array<{ fault: { mode: string } }> }).points : [];
+}
+
+/**
+ * `npm run up [-- --scale <app>=N] [--no-fault-points]`: infrastructure, build, migrations, demo
+ * data, every app under a supervisor (with a fault point on every link of every instance, unless
+ * `--no-fault-points`); then where to look.
+ */
 async function up(args: readonly string[]): Promise<void> {
   const started = Date.now();
   const scale = parseScale(args);
+  const faultPoints = !args.includes('--no-fault-points');
   prepareDotEnv();
   const infra = await infraUp({ observability: true });
   if (generateDevKeyPair(resolve(REPO_ROOT, '.data/keys')).created) say('development access-token keys created in .data/keys');
@@ -146,6 +157,7 @@ async function up(args: readonly string[]): Promise<void> {
       host: env.SUPERVISOR_HOST ?? '127.0.0.1',
       port: Number(env.SUPERVISOR_PORT ?? '9100'),
       policy: supervisionPolicyFrom(env),
+      faultPoints,
     });
   }
   const supervisor = runningSupervisor()?.url ?? '';
@@ -161,6 +173,13 @@ async function up(args: readonly string[]): Promise<void> {
     say(`  ${s.id.padEnd(12)} http://localhost:${s.httpPort}/health/ready  /health/live  /metrics   log: .run/logs/${s.id}.log`);
   }
   say(`  supervisor   ${supervisor}/status  /metrics   log: .run/logs/supervisor.log`);
+  const points = supervisor ? await faultPointsOf(supervisor) : [];
+  const faulted = points.filter((p) => p.fault.mode !== 'pass').length;
+  say(
+    points.length === 0
+      ? '  faults       off (--no-fault-points): every instance connects directly'
+      : `  faults       ${supervisor}/faults  ${points.length} fault points (each instance's postgres, redis, rpc), ${faulted === 0 ? 'idle: they only relay bytes' : `${faulted} injecting a fault`}`,
+  );
   if (prometheus) {
     say(`  Prometheus   ${prometheus}/targets  (queries: ${prometheus}/graph)`);
     say(`  alerts       ${prometheus}/alerts`);
