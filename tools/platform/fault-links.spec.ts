@@ -22,6 +22,10 @@ describe(linksOf.name, () => {
     expect(summary('stand-in')).toEqual([]);
   });
 
+  it('gives a service that registers in the Redis registry a Redis link, its entry there being what callers find', () => {
+    expect(linksOf('identity', { ...env, SERVICE_REGISTRY: 'redis' }).map((l) => l.link)).toEqual(['postgres', 'redis', 'rpc']);
+  });
+
   it('refuses a link whose target is not set', () => {
     expect(() => linksOf('catalog', { ...env, CATALOG_TCP_PORT: undefined })).toThrow(
       'catalog: CATALOG_TCP_PORT is not set; a fault point needs its target',

@@ -14,7 +14,8 @@ const isApp = (app: string): app is ServiceName => Object.hasOwn(SERVICES, app);
 
 /**
  * The links of an instance of `app` running with `env` (the supervisor's environment and the
- * instance's own variables): its Postgres and its Redis if the app uses them, and, for a service,
+ * instance's own variables): its Postgres and its Redis if the app uses them (Redis also when it
+ * registers in the Redis registry: `npm run up`'s services all do), and, for a service,
  * the network in front of its RPC server, which every caller reaches it through (callers find it
  * under its advertised address in the Redis registry). None for an app ShopMesh does not declare.
  */
@@ -33,7 +34,8 @@ export function linksOf(app: string, env: Readonly<Record<string, string | undef
       through: (port) => ({ POSTGRES_HOST: '127.0.0.1', POSTGRES_PORT: String(port) }),
     });
   }
-  if (uses(app, 'redis')) {
+  // besides its own use of Redis, an instance that registers in the Redis registry keeps its entry there
+  if (uses(app, 'redis') || env.SERVICE_REGISTRY === 'redis') {
     const url = new URL(need('REDIS_URL'));
     links.push({
       link: 'redis',
