@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { auditInvariants } from '../invariants/audit-invariants';
 import type { AuditConnection } from '../invariants/read-audit-rows';
-import type { LoadEvent } from './records';
-import { renderReport } from './report';
+import type { LoadEvent, LoadSpan } from './records';
+import { renderReport, type ReportSection } from './report';
 import type { LoadResult } from './run-load';
 import { summarizeLoad, verdictOf, type LoadSummary, type Verdict } from './summary';
 
@@ -16,6 +16,10 @@ export interface ConcludeOptions {
   reportPath?: string;
   /** Moments to mark on the time charts (restarts, faults). */
   events?: readonly LoadEvent[];
+  /** Faults that lasted, drawn as bands on the time charts and listed under them. */
+  spans?: readonly LoadSpan[];
+  /** Sections of other checks (the chaos verdict) to show after the summary; their HTML is trusted. */
+  extraSections?: readonly ReportSection[];
 }
 
 export interface Conclusion {
@@ -38,7 +42,8 @@ export async function concludeLoad(result: LoadResult, options: ConcludeOptions 
     }
   }
   const verdict = verdictOf(summary, { violations, maxErrorRate: options.maxErrorRate, auditError });
-  const html = renderReport({ result, summary, verdict, events: options.events });
+  const { events, spans, extraSections } = options;
+  const html = renderReport({ result, summary, verdict, events, spans, extraSections });
   if (options.reportPath) {
     mkdirSync(dirname(options.reportPath), { recursive: true });
     writeFileSync(options.reportPath, html);

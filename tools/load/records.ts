@@ -72,3 +72,16 @@ export interface LoadEvent {
   at: number;
   label: string;
 }
+
+/**
+ * A fault that lasted (a process paused, a partition cut): a band across the report's time charts.
+ * `kind` groups them (one colour each): `kill`, `pause`, `kafka-restart`, `pg-terminate`, `redis-partition`,
+ * `rpc-latency`, `rpc-loss`, `rpc-partition`, `slow-consumer`, `poison`, or any other.
+ */
+export interface LoadSpan {
+  /** Epoch ms. */
+  start: number;
+  end: number;
+  label: string;
+  kind: string;
+}

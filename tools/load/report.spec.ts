@@ -1,6 +1,7 @@
 import type { OrderRecord, RequestRecord } from './records';
 import { renderReport, timeSeries } from './report';
 import type { LoadResult } from './run-load';
+import { kindColors, spanLanes } from './span-bands';
 import type { Series } from './svg-charts';
 import { DEFAULT_MIX, DEFAULT_PAYMENT_TOKENS } from './shopper-mix';
 import { summarizeLoad, verdictOf } from './summary';
@@ -128,6 +129,136 @@ describe(renderReport.name, () => {
     expect(html).toContain('restart &lt;orders&gt;');
     expect(html).not.toContain('<orders>');
     expect(html).toContain('invariants: not checked');
+  });
+});
+
+describe(spanLanes.name, () => {
+  it('puts spans that overlap in different lanes and reuses a lane once it is free', () => {
+    const sut = spanLanes([
+      { start: 0, end: 1000 },
+      { start: 500, end: 2000 },
+      { start: 1000, end: 1500 }, // starts as the first ends: its lane again
+      { start: 600, end: 700 }, // within both: a third lane
+      { start: 2000, end: 3000 },
+    ]);
+    expect(sut).toEqual([0, 1, 0, 2, 0]);
+  });
+
+  it('keeps two instants at the same moment apart, and lanes follow start order whatever the input order', () => {
+    expect(
+      spanLanes([
+        { start: 5, end: 5 },
+        { start: 5, end: 5 },
+      ]),
+    ).toEqual([0, 1]);
+    expect(
+      spanLanes([
+        { start: 2000, end: 3000 },
+        { start: 0, end: 2500 },
+      ]),
+    ).toEqual([1, 0]);
+  });
+});
+
+describe(kindColors.name, () => {
+  it('gives each kind one colour: the known kinds their own, the others spare ones in order', () => {
+    const sut = kindColors(['kill', 'custom-a', 'kill', 'pause', 'custom-b', 'custom-a']);
+    expect([...sut.keys()]).toEqual(['kill', 'custom-a', 'pause', 'custom-b']);
+    expect(new Set(sut.values()).size).toBe(4);
+    expect(kindColors(['kill']).get('kill')).toBe(sut.get('kill'));
+  });
+});
+
+describe(`${renderReport.name} with fault spans`, () => {
+  const result = sampleResult();
+  const summary = summarizeLoad(result);
+  const render = (input: Partial<Parameters<typeof renderReport>[0]>) =>
+    renderReport({ result, summary, verdict: verdictOf(summary, {}), ...input });
+  const spans = [
+    { start: T0 + 500, end: T0 + 2000, label: 'kill orders-1', kind: 'kill' },
+    { start: T0 + 1000, end: T0 + 2500, label: 'pause payments', kind: 'pause' },
+    { start: T0 + 2000, end: T0 + 2800, label: 'kill inventory-1', kind: 'kill' },
+  ];
+  const chart = (html: string, id: string) =>
+    html.match(new RegExp(`<div id="chart-${id}">(<svg .*?</svg>)</div>`, 's'))?.[1] ?? '';
+
+  it('draws each span as a band across every time chart, in lanes that keep overlapping spans apart', () => {
+    const html = render({ spans });
+    for (const id of ['throughput', 'latency', 'errors', 'saga']) {
+      const svg = chart(html, id);
+      expect(svg.match(/class="span-band"/g)).toHaveLength(3);
+      expect(svg.match(/class="span-bar"/g)).toHaveLength(3);
+      const lanes = [...svg.matchAll(/class="span-bar" [^>]*data-kind="([^"]+)" data-lane="(\d)"/g)].map(
+        (m) => `${m[1]}:${m[2]}`,
+      );
+      expect(lanes).toEqual(['kill:0', 'pause:1', 'kill:0']); // the second kill starts as the first ends
+    }
+    // 3 s over the 1080 px plot: 0.5 s to 2 s is 180 px in, 540 px wide
+    expect(chart(html, 'latency')).toMatch(/<rect class="span-band" x="244\.0" width="540\.0"/);
+    expect(chart(html, 'outcomes')).not.toContain('span-band');
+    expect(chart(html, 'time-to-final')).not.toContain('span-band');
+    expect(html).not.toMatch(/NaN|undefined|Infinity|<script/);
+  });
+
+  it('grows the time charts above the plot by a lane per span at once, not the plot itself', () => {
+    const height = (svg: string) => Number(svg.match(/viewBox="0 0 \d+ (\d+)"/)?.[1]);
+    const plain = chart(render({}), 'throughput');
+    const one = chart(render({ spans: spans.slice(0, 1) }), 'throughput');
+    const two = chart(render({ spans }), 'throughput');
+    expect(height(plain)).toBe(300);
+    expect(height(two) - height(one)).toBe(12);
+    expect(plain).not.toContain('class="spans"');
+  });
+
+  it('has a legend with one colour per kind on each time chart', () => {
+    const svg = chart(render({ spans }), 'errors');
+    expect([...svg.matchAll(/class="legend span-kind">([^<]+)</g)].map((m) => m[1])).toEqual(['kill', 'pause']);
+    const fills = (kind: string) =>
+      new Set([...svg.matchAll(new RegExp(`fill="(#[0-9a-f]{6})" data-kind="${kind}"`, 'g'))].map((m) => m[1]));
+    expect(fills('kill').size).toBe(1);
+    expect(fills('pause').size).toBe(1);
+    expect([...fills('kill')][0]).not.toBe([...fills('pause')][0]);
+  });
+
+  it('lists every span under the charts: kind, label, start from the run start and duration, also one outside the run', () => {
+    const html = render({ spans: [...spans, { start: T0 + 9000, end: T0 + 12_000, label: 'late', kind: 'rpc-loss' }] });
+    const table = html.match(/<table class="spans">.*?<\/table>/s)?.[0] ?? '';
+    const rows = [
+      ...table.matchAll(/<tr><td>(?:<span[^>]*><\/span>)?(.*?)<\/td><td>(.*?)<\/td><td>(.*?)<\/td><td>(.*?)<\/td><\/tr>/g),
+    ].map((m) => m.slice(1));
+    expect(rows).toEqual([
+      ['kill', 'kill orders-1', '0.5', '1.5'],
+      ['pause', 'pause payments', '1.0', '1.5'],
+      ['kill', 'kill inventory-1', '2.0', '0.8'],
+      ['rpc-loss', 'late', '9.0', '3.0'],
+    ]);
+    expect(html.indexOf('<h2>Faults</h2>')).toBeGreaterThan(html.indexOf('id="chart-saga"'));
+    expect(chart(html, 'throughput').match(/class="span-band"/g)).toHaveLength(3); // the late one is off the chart
+    expect(render({}).includes('<h2>Faults</h2>')).toBe(false);
+  });
+
+  it('escapes span labels and kinds in the charts, the legend and the table', () => {
+    const html = render({
+      spans: [{ start: T0 + 100, end: T0 + 2900, label: '<img src=x onerror="alert(1)">', kind: 'a&b"<c>' }],
+    });
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('a&b');
+    expect(html).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;');
+    expect(html).toContain('data-kind="a&amp;b&quot;&lt;c&gt;"');
+  });
+
+  it('puts extra sections after the summary, their titles escaped and their HTML as given', () => {
+    const html = render({
+      extraSections: [
+        { title: 'Chaos <verdict>', html: '<table id="chaos"><tr><td>ok</td></tr></table>' },
+        { title: 'Dead letters', html: '<p id="dlq">none unexplained</p>' },
+      ],
+    });
+    expect(html).toContain('<h2>Chaos &lt;verdict&gt;</h2>');
+    const at = (needle: string) => html.indexOf(needle);
+    expect(at('<h2>Summary</h2>')).toBeLessThan(at('<table id="chaos">'));
+    expect(at('<table id="chaos">')).toBeLessThan(at('<p id="dlq">'));
+    expect(at('<p id="dlq">')).toBeLessThan(at('<h2>Throughput'));
   });
 });
 

@@ -1,8 +1,10 @@
-import { orderOutcomeOf, type LoadEvent, type RequestRecord } from './records';
+import { escapeHtml } from './escape-html';
+import { orderOutcomeOf, type LoadEvent, type LoadSpan, type RequestRecord } from './records';
 import type { LoadResult } from './run-load';
 import { histogram, percentile, perSecond } from './stats';
+import { spanBandsOf, type SpanBand } from './span-bands';
 import { fmtMs, type LoadSummary, type Verdict } from './summary';
-import { PALETTE, barList, escapeHtml, histogramChart, lineChart, stackedBarChart, type Marker, type Series } from './svg-charts';
+import { PALETTE, barList, histogramChart, lineChart, stackedBarChart, type Marker, type Series } from './svg-charts';
 
 /** Time-to-final buckets (ms) of the saga histogram. */
 const SAGA_EDGES = [0, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000];
@@ -110,11 +112,30 @@ const table = (head: string[], rows: Array<Array<string | number>>, cls = ''): s
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#111827;max-width:1200px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 6px}
 table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #e5e7eb;padding:3px 8px;text-align:right}
-th{background:#f3f4f6}td:first-child,th:first-child{text-align:left}.kv td{text-align:left}
+th{background:#f3f4f6}td:first-child,th:first-child{text-align:left}.kv td,.spans td:nth-child(2),.spans th:nth-child(2){text-align:left}
 .verdict{padding:10px 14px;border-radius:6px;font-weight:600;display:inline-block}.pass{background:#dcfce7}.fail{background:#fee2e2}
 svg{display:block;max-width:100%;height:auto}.tick{font-size:11px;fill:#374151}.axis{font-size:12px;fill:#374151}
 .legend{font-size:12px;fill:#111827}.marker-label{font-size:11px;fill:#111827}.empty{font-size:14px;fill:#9ca3af}
+.span-label{font-size:9px;fill:#fff;pointer-events:none}.swatch{display:inline-block;width:10px;height:10px;margin-right:6px;opacity:.85}
 code{background:#f3f4f6;padding:0 3px}`;
+
+/** The spans as a table: kind (with its colour), label, start and duration in seconds. */
+function spanTable(bands: readonly SpanBand[]): string {
+  const rows = bands
+    .map((b, i) => ({ b, i }))
+    .sort((x, y) => x.b.from - y.b.from || x.i - y.i)
+    .map(
+      ({ b }) =>
+        `<tr><td><span class="swatch" style="background:${b.color}"></span>${escapeHtml(b.kind)}</td><td>${escapeHtml(b.label)}</td><td>${b.from.toFixed(1)}</td><td>${(b.to - b.from).toFixed(1)}</td></tr>`,
+    );
+  return `<table class="spans"><thead><tr><th>kind</th><th>fault</th><th>start (s)</th><th>duration (s)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** A section another part of the run adds to the report (the chaos verdict); its HTML is trusted. */
+export interface ReportSection {
+  title: string;
+  html: string;
+}
 
 /** The run as one self-contained HTML page: no script, no network; inline SVG charts. */
 export function renderReport(input: {
@@ -122,10 +143,19 @@ export function renderReport(input: {
   summary: LoadSummary;
   verdict: Verdict;
   events?: readonly LoadEvent[];
+  /** Faults that lasted: bands on every time chart and a table under the charts. */
+  spans?: readonly LoadSpan[];
+  /** Rendered after the summary, in order; `html` is inserted as is. */
+  extraSections?: readonly ReportSection[];
 }): string {
   const { result, summary: s, verdict } = input;
   const series = timeSeries(result);
   const marks: Marker[] = (input.events ?? []).map((e) => ({ x: (e.at - result.startedAt) / 1000, label: e.label }));
+  const spans = spanBandsOf(input.spans ?? [], result.startedAt);
+  const time = { seconds: series.seconds, markers: marks, spans };
+  const extraSections = (input.extraSections ?? [])
+    .map((x) => `<h2>${escapeHtml(x.title)}</h2>\n<div class="extra">${x.html}</div>\n`)
+    .join('');
   const outcomes = outcomeCharts(result);
   const o = result.options;
   const figures: Array<[string, string | number]> = [
@@ -174,19 +204,19 @@ export function renderReport(input: {
  · invariants: ${verdict.violations === undefined ? 'not checked' : `${violations.length} violation(s)`}</p>
 <h2>Summary</h2>
 ${table(['figure', 'value'], figures, 'kv')}
-<h2>Throughput (requests per second, by start)</h2>
-<div id="chart-throughput">${lineChart({ title: 'throughput', yLabel: 'requests / s', series: series.throughput, seconds: series.seconds, markers: marks, counts: true })}</div>
+${extraSections}<h2>Throughput (requests per second, by start)</h2>
+<div id="chart-throughput">${lineChart({ title: 'throughput', yLabel: 'requests / s', series: series.throughput, ...time, counts: true })}</div>
 <h2>Latency percentiles (ms, each second's requests; first request of a session from its scheduled arrival)</h2>
-<div id="chart-latency">${lineChart({ title: 'latency', yLabel: 'ms', series: series.latency, seconds: series.seconds, markers: marks })}</div>
+<div id="chart-latency">${lineChart({ title: 'latency', yLabel: 'ms', series: series.latency, ...time })}</div>
 <h2>Errors over time, by status and code</h2>
-<div id="chart-errors">${stackedBarChart({ title: 'errors', yLabel: 'errors / s', series: series.errors, seconds: series.seconds, markers: marks })}</div>
+<div id="chart-errors">${stackedBarChart({ title: 'errors', yLabel: 'errors / s', series: series.errors, ...time })}</div>
 <h2>Saga time by placement second (ms, from the orders' status history)</h2>
-<div id="chart-saga">${lineChart({ title: 'saga latency', yLabel: 'ms', series: series.saga, seconds: series.seconds, markers: marks })}</div>
+<div id="chart-saga">${lineChart({ title: 'saga latency', yLabel: 'ms', series: series.saga, ...time })}</div>
 <h2>Saga outcome mix</h2>
 <div id="chart-outcomes">${outcomes.mix}</div>
 <h2>Time to final</h2>
 <div id="chart-time-to-final">${outcomes.histogram}</div>
-<h2>Routes</h2>
+${spans.length ? `<h2>Faults</h2>\n${spanTable(spans)}\n` : ''}<h2>Routes</h2>
 ${table(
   ['route', 'count', 'ok', 'errors', 'p50 ms', 'p99 ms'],
   s.routes.map((r) => [`${r.method} ${r.route}`, r.count, r.ok, r.errors, fmtMs(r.p50), fmtMs(r.p99)]),

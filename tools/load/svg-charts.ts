@@ -1,4 +1,6 @@
 /** Hand-rolled SVG charts for the load report: no library, no network, readable in any browser. */
+import { escapeHtml } from './escape-html';
+import { spanHeadroom, spanLayers, type SpanBand } from './span-bands';
 
 export const PALETTE = [
   '#2563eb',
@@ -12,9 +14,6 @@ export const PALETTE = [
   '#9a3412',
   '#475569',
 ];
-
-export const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 export interface Series {
   name: string;
@@ -41,6 +40,21 @@ interface Frame {
 }
 
 const FRAME: Frame = { width: 1160, height: 300, left: 64, right: 16, top: 36, bottom: 40 };
+
+/** The time charts' frame, grown above the plot for the span lanes (the plot keeps its size). */
+const timeFrame = (spans: readonly SpanBand[]): Frame => {
+  const extra = spanHeadroom(spans);
+  return { ...FRAME, top: FRAME.top + extra, height: FRAME.height + extra };
+};
+
+const spanLayersOf = (f: Frame, seconds: number, spans: readonly SpanBand[]) =>
+  spanLayers(spans, {
+    left: f.left,
+    top: f.top,
+    width: f.width - f.left - f.right,
+    height: f.height - f.top - f.bottom,
+    seconds,
+  });
 
 /** The y axis of a count: at least 5, so its ticks are whole numbers. */
 const countMax = (v: number): number => Math.max(5, niceMax(v));
@@ -114,10 +128,12 @@ export function lineChart(opts: {
   series: readonly Series[];
   seconds: number;
   markers?: readonly Marker[];
+  /** Faults that lasted: bands across the plot, in lanes above it. */
+  spans?: readonly SpanBand[];
   /** The values are counts: whole-number ticks. */
   counts?: boolean;
 }): string {
-  const f = FRAME;
+  const f = timeFrame(opts.spans ?? []);
   const yMax = (opts.counts ? countMax : niceMax)(
     Math.max(0, ...opts.series.flatMap((s) => s.values.filter((v): v is number => v !== null))),
   );
@@ -145,13 +161,16 @@ export function lineChart(opts: {
   const empty = paths.every((p) => !p)
     ? `<text x="${f.left + plotW / 2}" y="${f.top + plotH / 2}" text-anchor="middle" class="empty">none</text>`
     : '';
+  const spans = spanLayersOf(f, xMax, opts.spans ?? []);
   return svg(
     f,
     opts.title,
-    axes(f, xMax, yMax, opts.yLabel, 'seconds since start') +
+    spans.under +
+      axes(f, xMax, yMax, opts.yLabel, 'seconds since start') +
       paths.join('') +
       empty +
       legend(f, opts.series) +
+      spans.over +
       markers(f, xMax, opts.markers ?? []),
   );
 }
@@ -163,8 +182,9 @@ export function stackedBarChart(opts: {
   series: readonly Series[];
   seconds: number;
   markers?: readonly Marker[];
+  spans?: readonly SpanBand[];
 }): string {
-  const f = FRAME;
+  const f = timeFrame(opts.spans ?? []);
   const xMax = Math.max(1, opts.seconds);
   const totals = Array.from({ length: xMax }, (_, i) => opts.series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
   const yMax = countMax(Math.max(0, ...totals));
@@ -188,13 +208,16 @@ export function stackedBarChart(opts: {
   const empty = totals.every((t) => t === 0)
     ? `<text x="${f.left + plotW / 2}" y="${f.top + plotH / 2}" text-anchor="middle" class="empty">none</text>`
     : '';
+  const spans = spanLayersOf(f, xMax, opts.spans ?? []);
   return svg(
     f,
     opts.title,
-    axes(f, xMax, yMax, opts.yLabel, 'seconds since start') +
+    spans.under +
+      axes(f, xMax, yMax, opts.yLabel, 'seconds since start') +
       bars.join('') +
       empty +
       legend(f, opts.series) +
+      spans.over +
       markers(f, xMax, opts.markers ?? []),
   );
 }
