@@ -100,7 +100,8 @@ export async function startSupervisedPlatform(
 export const failedOf = (result: LoadResult) =>
   result.requests.filter((r) => ['server-error', 'timeout', 'network', 'mismatch', 'rate-limited'].includes(r.outcome));
 
-const PRODUCTS = DEMO_PRODUCTS.map((p) => ({
+/** The demo catalogue as the load generator shops it (no catalogue read at its start). */
+export const SHOPPER_PRODUCTS = DEMO_PRODUCTS.map((p) => ({
   id: p.id,
   name: p.name,
   category: p.category,
@@ -124,7 +125,7 @@ export async function underShopperLoad(
     rate: 6,
     durationMs: 600_000,
     seed: 7,
-    products: PRODUCTS,
+    products: SHOPPER_PRODUCTS,
     // tok_timeout waits out the step deadline: a saga outcome, not an upgrade's
     paymentTokens: { tok_visa: 70, tok_decline: 15, tok_flaky: 15 },
     shoppers: 10,
