@@ -74,7 +74,7 @@ function input(overrides: Partial<ChaosVerdictInput> = {}): ChaosVerdictInput {
       orders,
     } as unknown as LoadResult,
     summary: { orders: { notFinal: [] } } as unknown as LoadSummary,
-    loadVerdict: { passed: true, failures: [], violations: [] } as Verdict,
+    loadVerdict: { passed: true, failures: [], violations: [] },
     requiredKinds: ['kill', 'rpc-latency', 'kafka-restart'],
     deadLetters: { explained: 1, unexplained: [], missing: [] },
     ...overrides,
@@ -107,7 +107,7 @@ describe('the chaos verdict', () => {
         faults: [fault(1, 'kill', 'orders', 10, 10, 'skipped'), fault(2, 'pause', 'cart', 30, 36)],
         samples: [sample(9), sample(37, ['cart']), sample(40, ['cart'])],
         result: { requests: [request(5, 'timeout')], orders: [] } as unknown as LoadResult,
-        loadVerdict: { passed: false, failures: ['1 invariant violation(s)'], violations: [] } as Verdict,
+        loadVerdict: { passed: false, failures: ['1 invariant violation(s)'], violations: [] },
         deadLetters: { explained: 0, unexplained: ['inventory.events key k: boom'], missing: ['payments.commands key p'] },
       }),
     );
