@@ -1,4 +1,4 @@
-import type { LoadResult, LoadSummary, Verdict } from '../load';
+import type { LoadResult, LoadSummary } from '../load';
 import type { OrderRecord, RequestRecord } from '../load/records';
 import type { AppliedFault } from './fault-actions';
 import { downStretches, recoveryMs, type HealthSample } from './health-watch';
