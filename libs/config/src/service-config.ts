@@ -64,7 +64,7 @@ export interface ServiceConfig<A = unknown> {
   kafka?: {
     brokers: string[];
     relay: { batchSize: number; pollIntervalMs: number; retentionMs: number };
-    consumer: { maxAttempts: number; minBackoffMs: number; maxBackoffMs: number };
+    consumer: { maxAttempts: number; minBackoffMs: number; maxBackoffMs: number; sessionTimeoutMs: number };
   };
   targets: RpcTargetConfig[];
   /** The app's own variables, typed by the shape it declared. */
@@ -183,6 +183,7 @@ export function loadServiceConfig<N extends ServiceName>(
             maxAttempts: num(raw, 'CONSUMER_MAX_ATTEMPTS'),
             minBackoffMs: num(raw, 'CONSUMER_BACKOFF_MIN_MS'),
             maxBackoffMs: num(raw, 'CONSUMER_BACKOFF_MAX_MS'),
+            sessionTimeoutMs: num(raw, 'CONSUMER_SESSION_TIMEOUT_MS'),
           },
         }
       : undefined,

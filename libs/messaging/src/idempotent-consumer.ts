@@ -33,6 +33,12 @@ export interface ConsumerOptions {
   minBackoffMs: number;
   maxBackoffMs: number;
   /**
+   * How long the group waits for a silent member (a crashed or paused process) before it gives its
+   * partitions to the others, and how long a new instance's join waits for it (kafkajs: 30 s);
+   * heartbeats go every third of it.
+   */
+  sessionTimeoutMs?: number;
+  /**
    * Where to start when the group has no committed offset: the start of the topic, or (default) its
    * current end, pinned: before it first consumes, the group commits the end of every partition it
    * has no offset for, so a message sent while the service is down is not skipped after a restart.
@@ -89,7 +95,13 @@ export class IdempotentConsumer {
     this.stopping = false;
     this.state = 'starting';
     if (!this.options.fromBeginning) await this.pinStartOffsets();
-    const consumer = this.kafka.consumer({ groupId: this.options.name, allowAutoTopicCreation: false, retry: { retries: 5 } });
+    const session = this.options.sessionTimeoutMs;
+    const consumer = this.kafka.consumer({
+      groupId: this.options.name,
+      allowAutoTopicCreation: false,
+      retry: { retries: 5 },
+      ...(session ? { sessionTimeout: session, heartbeatInterval: Math.floor(session / 3) } : {}),
+    });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.state = 'running';
