@@ -1,7 +1,7 @@
 import { readEnvFile } from '@shopmesh/config';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '../infra/infra-config';
-import { platformPlan } from './plan';
+import { parseScale, platformPlan } from './plan';
 
 const env = readEnvFile(resolve(REPO_ROOT, '.env.example'));
 
@@ -45,5 +45,24 @@ describe('platformPlan (what npm run up runs)', () => {
       green: { REGISTRY_NAMESPACE: 'shopmesh-green' },
     });
     expect(platformPlan({ ...env, REGISTRY_NAMESPACE: 'ci-7' }).releaseSets.green).toEqual({ REGISTRY_NAMESPACE: 'ci-7-green' });
+  });
+});
+
+describe(parseScale.name, () => {
+  it('reads --scale lists, repeated flags and the = form', () => {
+    expect([...parseScale(['--scale', 'orders=2,inventory=2'])]).toEqual([
+      ['orders', 2],
+      ['inventory', 2],
+    ]);
+    expect([...parseScale(['--scale', 'catalog=2', '--no-fault-points', '--scale=gateway=3'])]).toEqual([
+      ['catalog', 2],
+      ['gateway', 3],
+    ]);
+    expect(parseScale(['--no-fault-points']).size).toBe(0);
+  });
+
+  it('refuses an app that cannot scale, a count out of 1-99, a malformed part', () => {
+    for (const bad of ['nope=2', 'orders=0', 'orders=100', 'orders', 'orders=2,', 'orders=2,,cart=1'])
+      expect(() => parseScale(['--scale', bad])).toThrow(/expected <app>=<1-99>/);
   });
 });

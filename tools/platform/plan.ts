@@ -91,3 +91,28 @@ export function platformPlan(
     releaseSets: { blue: { REGISTRY_NAMESPACE: namespace }, green: { REGISTRY_NAMESPACE: `${namespace}-green` } },
   };
 }
+
+/**
+ * `--scale orders=2,inventory=2`, `--scale catalog=2 --scale orders=3` or `--scale=catalog=2`: how
+ * many instances of each app (a service with a TCP port, or the balanced gateway).
+ */
+export function parseScale(args: readonly string[]): Map<string, number> {
+  const scale = new Map<string, number>();
+  const scalable = (a: AppSpec) => a.scaling !== undefined || a.name === BALANCED_APP;
+  args.forEach((arg, i) => {
+    const value = arg.startsWith('--scale=') ? arg.slice(8) : arg === '--scale' ? args[i + 1] : undefined;
+    if (value === undefined) return;
+    for (const part of value.split(',')) {
+      const [app, n] = part.split('=');
+      const spec = APPS.find((a) => a.name === app);
+      if (!spec || !scalable(spec) || !n || !/^[1-9]\d?$/.test(n))
+        throw new Error(
+          `--scale ${part}: expected <app>=<1-99>[,<app>=<1-99>…] for apps among ${APPS.filter(scalable)
+            .map((a) => a.name)
+            .join(', ')}`,
+        );
+      scale.set(spec.name, Number(n));
+    }
+  });
+  return scale;
+}

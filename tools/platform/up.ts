@@ -9,7 +9,7 @@ import { isAlive, tailOf } from '../infra/processes';
 import { waitUntil } from '../infra/wait-until';
 import { APPS } from './apps';
 import { LOG_DIR, runningInstances } from './instances';
-import { BALANCED_APP, platformPlan } from './plan';
+import { parseScale, platformPlan } from './plan';
 import { supervisionPolicyFrom } from './supervision-policy';
 import {
   SUPERVISOR_DIR,
@@ -21,26 +21,6 @@ import {
 } from './supervisor-process';
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
-
-/** `--scale catalog=2 --scale orders=3` (or `--scale=catalog=2`). */
-function parseScale(args: readonly string[]): Map<string, number> {
-  const scale = new Map<string, number>();
-  args.forEach((arg, i) => {
-    const value = arg.startsWith('--scale=') ? arg.slice(8) : arg === '--scale' ? args[i + 1] : undefined;
-    if (value === undefined) return;
-    const [app, n] = value.split('=');
-    const spec = APPS.find((a) => a.name === app);
-    const scalable = (a: (typeof APPS)[number]) => a.scaling !== undefined || a.name === BALANCED_APP;
-    if (!spec || !scalable(spec) || !n || !/^[1-9]\d?$/.test(n))
-      throw new Error(
-        `--scale ${value}: expected <app>=<1-99> for one of ${APPS.filter(scalable)
-          .map((a) => a.name)
-          .join(', ')}`,
-      );
-    scale.set(spec.name, Number(n));
-  });
-  return scale;
-}
 
 function runNode(script: string, label: string): void {
   const result = spawnSync(process.execPath, [resolve(REPO_ROOT, script)], { cwd: REPO_ROOT, stdio: 'inherit' });
