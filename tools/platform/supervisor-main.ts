@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readEnvFile } from '@shopmesh/config';
 import { REPO_ROOT } from '../infra/infra-config';
 import { withFileLock } from '../infra/file-lock';
 import { LOG_DIR, STATE_DIR } from './instances';
@@ -29,7 +30,12 @@ async function main(specFile: string): Promise<void> {
     if (other) throw new Error(`a supervisor already runs (pid ${other.pid}, ${other.url})`);
     writeFileSync(SUPERVISOR_PID, `${process.pid}\n`);
   });
-  const childEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  // `.env` under the process's own variables, as every app reads them: the fault points need the
+  // addresses the apps will use (POSTGRES_*, REDIS_URL), which most often come from `.env` alone
+  const childEnv = {
+    ...readEnvFile(resolve(REPO_ROOT, '.env')),
+    ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+  };
   const supervisor = new Supervisor({
     instances: spec.instances,
     childEnv,
