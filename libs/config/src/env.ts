@@ -141,7 +141,11 @@ export const messagingEnv = {
   CONSUMER_MAX_ATTEMPTS: env.int(1, 100, 'attempts before a message goes to its dead-letter topic'),
   CONSUMER_BACKOFF_MIN_MS: env.millis(1, 60_000),
   CONSUMER_BACKOFF_MAX_MS: env.millis(1, 600_000),
-  CONSUMER_SESSION_TIMEOUT_MS: env.int(6000, 300_000, 'milliseconds a consumer may go silent before its group moves its partitions (6000-300000)'),
+  CONSUMER_SESSION_TIMEOUT_MS: env.int(
+    6000,
+    300_000,
+    'milliseconds a consumer may go silent before its group moves its partitions (6000-300000)',
+  ),
 };
 
 /** Variables of a process that serves or calls RPCs. */
