@@ -4,7 +4,7 @@ import { defaultDatabaseOf, loadDotEnv, SERVICE_NAMES, uses } from '@shopmesh/co
 import { loadInfraConfig } from '../infra/infra-config';
 import { localKafkaPid, startOwnKafka, stopLocalKafka } from '../infra/kafka/local-kafka';
 import { auditConnectionOf } from '../invariants/audit-invariants';
-import { parseDuration } from '../load/cli';
+import { parseDuration, positive, runCli, UsageError } from '../cli/cli-args';
 import { formatProgress } from '../load/progress';
 import { runningSupervisor } from '../platform/supervisor-process';
 import { supervisedChaosPlatform } from './chaos-platform';
@@ -27,8 +27,6 @@ const USAGE = `usage: npm run chaos -- --duration 10m --seed 7 [options]
 fault kinds:
 ${FAULT_KINDS.map((k) => `  ${k.padEnd(16)} ${FAULT_DESCRIPTIONS[k]}`).join('\n')}
 Exit code: 0 on PASS; 1 on any violation (the seed and the fault timeline are printed); 2 on bad usage or setup.`;
-
-class UsageError extends Error {}
 
 const positiveInt = (value: string | undefined, fallback: number, flag: string): number => {
   if (value === undefined) return fallback;
@@ -112,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
     platform,
     seed,
     durationMs,
-    rate: Number(values.rate ?? 8) > 0 ? Number(values.rate ?? 8) : 8,
+    rate: positive(values.rate, 8, '--rate'),
     kinds,
     meanGapMs: parseDuration(values['mean-gap'] ?? '8s', '--mean-gap'),
     maxConcurrent: positiveInt(values['max-concurrent'], 3, '--max-concurrent'),
@@ -140,12 +138,4 @@ async function main(argv: string[]): Promise<number> {
   return run.verdict.passed ? 0 : 1;
 }
 
-if (require.main === module)
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${usage ? `${USAGE}\n` : ''}`);
-      process.exit(2);
-    },
-  );
+if (require.main === module) runCli(main, USAGE);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDotEnv } from '@shopmesh/config';
+import { parseDuration, positive, runCli, UsageError } from '../cli/cli-args';
 import { auditConnectionOf } from '../invariants/audit-invariants';
 import { concludeLoad } from './conclude';
 import { formatProgress } from './progress';
@@ -36,16 +37,7 @@ const USAGE = `usage: npm run load -- --rate 50 --duration 60s [options]
 Exit code: 0 on PASS; 1 on invariant violations, orders not final, idempotency mismatches or errors over
 --max-error-rate; 2 on bad usage or a setup failure.`;
 
-/** A bad flag: printed with the usage (other failures are printed alone). */
-class UsageError extends Error {}
-
-/** `90s`, `2m`, `500ms`, `1h`, or plain milliseconds. */
-export function parseDuration(value: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw new UsageError(`${flag}: expected a duration like 60s, 2m or 500ms, got "${value}"`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
-  return Math.round(Number(m[1]) * unit);
-}
+export { parseDuration };
 
 /** `a=1,b=2` into {a: 1, b: 2}. */
 export function parseWeights(value: string, flag: string, known?: readonly string[]): Record<string, number> {
@@ -60,13 +52,6 @@ export function parseWeights(value: string, flag: string, known?: readonly strin
   if (!Object.values(out).some((w) => w > 0)) throw new UsageError(`${flag}: at least one weight must be positive`);
   return out;
 }
-
-const positive = (value: string | undefined, fallback: number, flag: string): number => {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!(n > 0)) throw new UsageError(`${flag}: expected a positive number, got "${value}"`);
-  return n;
-};
 
 function readEvents(file: string): LoadEvent[] {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as Array<{ at: number | string; label: string }>;
@@ -149,12 +134,4 @@ async function main(argv: string[]): Promise<number> {
   return verdict.passed ? 0 : 1;
 }
 
-if (require.main === module)
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${usage ? `${USAGE}\n` : ''}`);
-      process.exit(2);
-    },
-  );
+if (require.main === module) runCli(main, USAGE);
