@@ -27,6 +27,15 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const SATURATION = Number(process.env.BENCH_SATURATION ?? 5000);
 const KEYS = 50;
 
+/** The relay's wake-ups compared (`BENCH_WAKES`, default all): poll only, commit wake (the default), NOTIFY. */
+const ALL_PIPELINES: Array<{ label: string; wake: RelayOptions['wake'] }> = [
+  { label: 'outbox→relay(poll 20 ms)→consumer', wake: 'poll' },
+  { label: 'outbox→relay(commit wake, default)→consumer', wake: 'commit' },
+  { label: 'outbox→relay(NOTIFY)→consumer', wake: 'notify' },
+];
+const WAKES = (process.env.BENCH_WAKES ?? 'poll,commit,notify').split(',');
+const PIPELINES = ALL_PIPELINES.filter((p) => WAKES.includes(p.wake ?? 'commit'));
+
 const infra = loadInfraConfig();
 const kafka = new Kafka({ clientId: 'bench', brokers: infra.kafka.brokers, logLevel: logLevel.NOTHING });
 const database = `shopmesh_bench_test_events_${randomBytes(3).toString('hex')}`;
@@ -227,8 +236,7 @@ async function main(): Promise<void> {
 
     process.stderr.write('warming up (untimed)…\n');
     await runBaseline('warm-up', 300, 300);
-    await runOutbox(dataSource, 'warm-up', 300, 300, 'poll');
-    await runOutbox(dataSource, 'warm-up', 300, 300, 'notify');
+    for (const { wake } of PIPELINES) await runOutbox(dataSource, 'warm-up', 300, 300, wake);
 
     const rows: Array<{ load: string; base: RunResult; runs: RunResult[] }> = [];
     const loads = [
@@ -238,9 +246,9 @@ async function main(): Promise<void> {
     for (const { load, rate, count } of loads) {
       process.stderr.write(`running ${load}…\n`);
       const base = await runBaseline('kafkajs produce→consume (baseline)', count, rate);
-      const poll = await runOutbox(dataSource, 'outbox→relay(poll 20 ms)→consumer', count, rate, 'poll');
-      const notify = await runOutbox(dataSource, 'outbox→relay(NOTIFY)→consumer', count, rate, 'notify');
-      rows.push({ load, base, runs: [poll, notify] });
+      const runs: RunResult[] = [];
+      for (const { label, wake } of PIPELINES) runs.push(await runOutbox(dataSource, label, count, rate, wake));
+      rows.push({ load, base, runs });
     }
     process.stdout.write(
       `\n${table(rows)}\n\nratios are ours / baseline of the same load in this run (events/s: higher is better; latency: lower is better)\n`,

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CorrelationContext } from '@shopmesh/logging';
-import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { processTraced } from '@shopmesh/tracing';
 import type { DataSource } from 'typeorm';
 import { backoffDelay } from './backoff';
 import { consumerTransactionOf, type ConsumerTransaction } from './consumer-transaction';
@@ -46,7 +47,22 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
   /** Partitions handled at once (each in order); default 3, the partitions of our topics. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * At most this many messages of a partition share one database transaction (default 100; 1: a
+   * transaction per message). Under load a fetch brings several messages of a partition: handling
+   * them in one transaction costs one commit instead of one each.
+   */
+  maxBatchSize?: number;
 }
+
+const DEFAULT_MAX_BATCH_SIZE = 100;
+
+interface ChunkEntry {
+  message: KafkaMessage;
+  envelope: Envelope;
+}
+type Chunk = ChunkEntry[];
+type ChunkResult = { committed: true } | { committed: false; failedAt?: number; error?: unknown };
 
 export type ConsumerState = 'stopped' | 'starting' | 'running' | 'crashed';
 
@@ -56,7 +72,11 @@ type Outcome = ConsumerOutcome;
 /**
  * A Kafka consumer whose effects happen once: the handler runs in a database transaction that
  * also inserts `(consumer, message id)` into `processed_messages`; a redelivered message finds
- * its record and is acknowledged without running again. Retriable failures are retried in place
+ * its record and is acknowledged without running again. The messages of a partition that arrive
+ * together (up to `maxBatchSize`) share one transaction, handled in order, their offsets
+ * committed only after it; if any of them fails, that transaction rolls back and they are handled
+ * again one transaction each, as below (a handler may run again after a rollback, as after a crash:
+ * only its database effects are once). Retriable failures are retried in place
  * (keeping the partition's order) with exponential backoff and jitter; after `maxAttempts`, or at
  * once for a malformed or non-retriable message, it goes to `<topic>.dlq` with the error, the
  * attempt count and its original headers, and the partition moves on. A crash the client does not
@@ -121,7 +141,8 @@ export class IdempotentConsumer {
     await consumer.run({
       autoCommit: true,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachMessage: (payload) => this.consume(payload),
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.consumeBatch(payload),
     });
   }
 
@@ -173,8 +194,129 @@ export class IdempotentConsumer {
     }, 1000);
   }
 
-  private async consume(payload: EachMessagePayload): Promise<void> {
-    const { topic, partition, message } = payload;
+  /**
+   * A fetched batch of one partition, in order: runs of valid envelopes in one transaction each
+   * (chunks), a malformed message on its own (dead-lettered). When a handler of a chunk fails, the
+   * chunk rolls back; the messages before it are applied again as a chunk and the failed one goes
+   * on alone from its second attempt (retries, dead letter), so `maxAttempts` still counts its
+   * handler's runs. Each offset is resolved once its message is done; a rebalance (stale batch) or
+   * `stop()` leaves the rest to whoever gets the partition.
+   */
+  private async consumeBatch(payload: EachBatchPayload): Promise<void> {
+    const { topic, partition, messages } = payload.batch;
+    const heartbeat = () => payload.heartbeat();
+    const resolveOffset = (offset: string) => payload.resolveOffset(offset);
+    const isRunning = () => payload.isRunning();
+    const isStale = () => payload.isStale();
+    const max = this.options.handler ? Math.max(1, this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE) : 1;
+    let next = 0;
+    while (next < messages.length && isRunning() && !isStale() && !this.stopping) {
+      const chunk: Chunk = [];
+      for (; next < messages.length && chunk.length < max; next += 1) {
+        const message = messages[next];
+        const envelope = this.parse(message.value);
+        if (!envelope) break;
+        chunk.push({ message, envelope });
+      }
+      if (chunk.length === 0) {
+        // a malformed message: dead-lettered by the one-message path
+        const message = messages[next];
+        next += 1;
+        await this.consume(topic, partition, message, heartbeat);
+        resolveOffset(message.offset);
+      }
+      if (chunk.length > 0) {
+        const result = chunk.length > 1 ? await this.applyChunk(topic, partition, chunk) : { committed: false as const };
+        if (result.committed) {
+          resolveOffset((chunk.at(-1) as ChunkEntry).message.offset);
+        } else if (result.failedAt === undefined) {
+          // one message, or a chunk that failed outside its handlers (a deadlock, the commit): one by one
+          for (const { message } of chunk) {
+            await this.consume(topic, partition, message, heartbeat);
+            resolveOffset(message.offset);
+          }
+        } else {
+          const failed = chunk[result.failedAt];
+          const before = chunk.slice(0, result.failedAt);
+          if (before.length > 0 && (await this.applyChunk(topic, partition, before)).committed) {
+            resolveOffset((before.at(-1) as ChunkEntry).message.offset);
+          } else {
+            for (const { message } of before) {
+              await this.consume(topic, partition, message, heartbeat);
+              resolveOffset(message.offset);
+            }
+          }
+          await this.consume(topic, partition, failed.message, heartbeat, { error: result.error });
+          resolveOffset(failed.message.offset);
+          next = messages.indexOf(failed.message) + 1; // the rest: chunked again
+        }
+      }
+      await heartbeat();
+    }
+  }
+
+  /**
+   * Applies a chunk of a partition's messages in one transaction: one insert of their processed
+   * records, then the handler of each new one, in order. If it did not commit, nothing of it stays;
+   * `failedAt` is the message whose handler failed (none: the failure was outside the handlers).
+   */
+  private async applyChunk(topic: string, partition: number, chunk: Chunk): Promise<ChunkResult> {
+    const started = performance.now();
+    const handler = this.options.handler as MessageHandler;
+    let failedAt: number | undefined;
+    try {
+      const outcomes = await (this.dataSource as DataSource).transaction(async (manager) => {
+        const inserted = await manager.query<Array<{ message_id: string }>>(
+          `INSERT INTO processed_messages (consumer, message_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING message_id`,
+          [this.options.name, chunk.map((c) => c.envelope.id)],
+        );
+        const fresh = new Set(inserted.map((r) => r.message_id));
+        const tx = consumerTransactionOf(manager, this.outbox);
+        const result: Outcome[] = [];
+        for (const [index, { message, envelope }] of chunk.entries()) {
+          // a message twice in the chunk (sent again by a relay) runs once: its id leaves the set
+          if (!fresh.delete(envelope.id.toLowerCase())) {
+            result.push('duplicate');
+            continue;
+          }
+          failedAt = index;
+          await processTraced({ topic, partition, ...message }, () =>
+            CorrelationContext.run(envelope.correlationId, () => handler(envelope, tx)),
+          );
+          failedAt = undefined;
+          result.push('processed');
+        }
+        return result;
+      });
+      const seconds = secondsSince(started);
+      for (const outcome of outcomes) this.onOutcome(outcome, topic, seconds);
+      return { committed: true };
+    } catch (error) {
+      if (this.stopping && !(error instanceof NonRetriableError)) throw error; // not committed: redelivered after the restart
+      return { committed: false, failedAt, error };
+    }
+  }
+
+  private async consume(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    firstAttempt?: { error: unknown },
+  ): Promise<void> {
+    await processTraced({ topic, partition, ...message }, () =>
+      this.consumeOne(topic, partition, message, heartbeat, firstAttempt),
+    );
+  }
+
+  /** One message in its own transaction, retried in place; `firstAttempt`: how its first attempt (in a chunk) failed. */
+  private async consumeOne(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    firstAttempt?: { error: unknown },
+  ): Promise<void> {
     const started = performance.now();
     const envelope = this.parse(message.value);
     if (!envelope) {
@@ -191,33 +333,39 @@ export class IdempotentConsumer {
       );
       return;
     }
-    for (let attempt = 1; ; attempt += 1) {
+    const apply = async (): Promise<{ error: unknown } | undefined> => {
       try {
         const outcome = await CorrelationContext.run(envelope.correlationId, () => this.applyOnce(envelope));
         this.onOutcome(outcome, topic, secondsSince(started));
-        return;
+        return undefined;
       } catch (error) {
-        const retriable = !(error instanceof NonRetriableError);
-        if (!retriable || attempt >= this.options.maxAttempts || this.stopping) {
-          if (this.stopping && retriable) throw error; // not committed: redelivered after restart
-          const reason = error instanceof Error ? error.message : String(error);
-          await this.deadLetter(
-            started,
-            topic,
-            partition,
-            message.offset,
-            message.key,
-            message.value,
-            message.headers,
-            reason,
-            attempt,
-          );
-          return;
-        }
-        this.onOutcome('retried', topic);
-        await sleep(backoffDelay(attempt, this.options.minBackoffMs, this.options.maxBackoffMs));
-        await payload.heartbeat();
+        return { error };
       }
+    };
+    let failure = firstAttempt ?? (await apply());
+    for (let attempt = 1; failure; attempt += 1) {
+      const { error } = failure;
+      const retriable = !(error instanceof NonRetriableError);
+      if (!retriable || attempt >= this.options.maxAttempts || this.stopping) {
+        if (this.stopping && retriable) throw error; // not committed: redelivered after restart
+        const reason = error instanceof Error ? error.message : String(error);
+        await this.deadLetter(
+          started,
+          topic,
+          partition,
+          message.offset,
+          message.key,
+          message.value,
+          message.headers,
+          reason,
+          attempt,
+        );
+        return;
+      }
+      this.onOutcome('retried', topic);
+      await sleep(backoffDelay(attempt, this.options.minBackoffMs, this.options.maxBackoffMs));
+      await heartbeat();
+      failure = await apply();
     }
   }
 

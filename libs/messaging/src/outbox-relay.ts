@@ -3,6 +3,7 @@ import type { Message, Producer } from 'kafkajs';
 import { sendTracedMessages, type OutgoingMessage } from '@shopmesh/tracing';
 import type { DataSource, EntityManager } from 'typeorm';
 import { backoffDelay } from './backoff';
+import { onOutboxCommit } from './outbox-commits';
 import type { OutboxMetrics } from './outbox-metrics';
 
 export interface RelayOptions {
@@ -16,11 +17,13 @@ export interface RelayOptions {
   /** Published rows older than this are deleted. */
   retentionMs: number;
   /**
-   * `poll` (default): look for new rows every `pollIntervalMs`. `notify`: also wake at once on
-   * the `outbox_inserted` notification that `Outbox` sends when told to (see BENCHMARKS.md for
-   * which is better under load: NOTIFY takes a global lock at commit).
+   * What starts a pass besides the poll every `pollIntervalMs` (which always runs, for rows written
+   * by other processes). `commit` (default): the commit of a transaction of this process that
+   * recorded outbox rows (see outbox-commits.ts); `notify`: that, and the `outbox_inserted`
+   * notification that `Outbox` sends when told to (any process; NOTIFY takes a global lock at
+   * commit, see BENCHMARKS.md); `poll`: the poll only.
    */
-  wake?: 'poll' | 'notify';
+  wake?: 'commit' | 'poll' | 'notify';
   /**
    * How long `stop()` waits for the batch in flight (default 5000 ms). A batch still in flight then
    * commits or rolls back on its own; if it did not commit it is published again later.
@@ -73,7 +76,11 @@ const LOCK_NAMESPACE = 0x0b0c;
 export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
-  private wake = new AbortController();
+  /** A commit or notification asked for a pass since the current one began. */
+  private kicked = false;
+  /** The pause in progress, if any: `kickable` when a kick may cut it short (not a backoff). */
+  private pausing?: { kickable: boolean; end: () => void };
+  private unsubscribe?: () => void;
   private lastPrune = 0;
   private connected = false;
   private listener?: ListeningClient;
@@ -96,6 +103,7 @@ export class OutboxRelay {
     if (this.running) return;
     this.watch(this.producer);
     this.running = true;
+    if ((this.options.wake ?? 'commit') !== 'poll') this.unsubscribe = onOutboxCommit(this.dataSource, () => this.kick());
     this.loop = this.run();
   }
 
@@ -122,7 +130,9 @@ export class OutboxRelay {
    */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake.abort();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.pausing?.end();
     this.dropListener();
     const timeoutMs = this.options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
     const timer = new AbortController();
@@ -174,7 +184,7 @@ export class OutboxRelay {
     };
     client.on('error', lost);
     client.on('end', lost);
-    client.on('notification', () => this.wake.abort());
+    client.on('notification', () => this.kick());
     try {
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
     } catch (error) {
@@ -198,17 +208,19 @@ export class OutboxRelay {
       try {
         await this.ensureConnected();
         await this.listen();
+        this.kicked = false; // what was committed before this pass's query is in it
         const published = await this.publishPending();
         if (failures > 0) this.log('info', `outbox relay recovered after ${failures} failed attempt(s)`);
         failures = 0;
         await this.pruneIfDue();
-        if (published === 0) await this.idle(this.options.pollIntervalMs);
+        if (published === 0) await this.pause(this.options.pollIntervalMs, true);
       } catch (error) {
         failures += 1;
         this.metrics?.failures.inc();
         if (failures === 1) this.log('warn', 'outbox relay cannot publish; backing off', error);
         this.renewProducer();
-        await this.idle(backoffDelay(failures, this.options.minBackoffMs, this.options.maxBackoffMs));
+        // a backoff is not cut short by commits: while Kafka fails, every write would retry at once
+        await this.pause(backoffDelay(failures, this.options.minBackoffMs, this.options.maxBackoffMs), false);
       }
     }
   }
@@ -251,12 +263,23 @@ export class OutboxRelay {
     ]);
   }
 
-  private async idle(ms: number): Promise<void> {
-    if (!this.running) return;
-    try {
-      await sleep(ms, undefined, { signal: this.wake.signal });
-    } catch {
-      this.wake = new AbortController();
-    }
+  /** Asks for a pass now: ends an idle pause, or makes the next one return at once. */
+  private kick(): void {
+    this.kicked = true;
+    if (this.pausing?.kickable) this.pausing.end();
+  }
+
+  /** Waits `ms`, until `stop()`, or (when `kickable`) until a kick; returns at once if kicked since the pass began. */
+  private async pause(ms: number, kickable: boolean): Promise<void> {
+    if (!this.running || (kickable && this.kicked)) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(end, ms);
+      function end(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.pausing = { kickable, end };
+    });
+    this.pausing = undefined;
   }
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { traceHeaders } from '@shopmesh/tracing';
 import { createEnvelope, MessageHeaders, type Envelope, type NewMessage } from './envelope';
+import { markOutboxWrite } from './outbox-commits';
 
 /** Number of ordering lanes of the outbox; a key always maps to the same lane. */
 export const OUTBOX_LANES = 16;
@@ -51,6 +52,8 @@ export class Outbox {
       return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb, $${p + 6}::jsonb)`;
     });
     await manager.query(`INSERT INTO outbox (id, topic, message_key, lane, envelope, headers) VALUES ${rows.join(', ')}`, values);
+    // the relay of this process publishes them as soon as the transaction commits (outbox-commits.ts)
+    markOutboxWrite(manager.queryRunner);
     if (this.notify) await manager.query(`SELECT pg_notify('outbox_inserted', '')`);
     return envelopes;
   }

@@ -139,6 +139,45 @@ describe('idempotent consumer (real Postgres and Kafka)', () => {
     );
     await expect(redriveDeadLetters(h.kafka, topic)).resolves.toBe(2);
   });
+  it('applies the messages of a partition that arrive together in one transaction; a failing one goes on alone, the rest once', async () => {
+    const topic = await h.newTopic();
+    const producer = await h.producer();
+    let poisonRuns = 0;
+    const handler = async (e: Envelope, m: ConsumerTransaction) => {
+      if ((e.payload as { note: string }).note === 'poison') {
+        poisonRuns += 1;
+        throw new Error('cannot apply');
+      }
+      await record(e, m);
+    };
+    const envelopes = ['1', '2', 'poison', '3', '4'].map((note) =>
+      createEnvelope({ topic, type: 'TestHappened', version: 1, aggregateId: 'one-key', payload: { note } }),
+    );
+    const [first, second, poison, third, fourth] = envelopes as [Envelope, Envelope, Envelope, Envelope, Envelope];
+    // one produce request, so that the consumer's first fetch brings them all (with a duplicate of the second)
+    await producer.send({
+      topic,
+      messages: [first, second, second, poison, third, fourth].map((e) => ({ key: 'one-key', value: JSON.stringify(e) })),
+    });
+
+    const consumer = await startConsumer(topic, handler, 3);
+    await waitUntil('the messages after the failing one are applied', async () => (await ledgerNotes(h)).includes('4'));
+    expect(await ledgerNotes(h)).toEqual(['1', '2', '3', '4']);
+    expect(poisonRuns).toBe(3); // its run in the chunk counts as its first attempt
+    await waitUntil('the failing one is dead-lettered', async () => (await listDeadLetters(h.kafka, topic)).length === 1);
+
+    // a transaction's now() is its start: messages applied together share one
+    const startedAt = await h.dataSource.query<Array<{ message_id: string; at: string }>>(
+      `SELECT message_id, processed_at::text AS at FROM processed_messages WHERE consumer = $1`,
+      [consumer.options.name],
+    );
+    const at = new Map(startedAt.map((r) => [r.message_id, r.at]));
+    expect(at.has(poison.id)).toBe(false);
+    expect(at.get(first.id)).toBe(at.get(second.id));
+    expect(at.get(third.id)).toBe(at.get(fourth.id));
+    expect(at.get(first.id)).not.toBe(at.get(third.id));
+  });
+
   it('starting at the end, a new group still gets what was sent to any partition while it was stopped', async () => {
     // the group consumed nothing before it stopped: without pinned start offsets it would restart at
     // the then end of each partition and skip these messages

@@ -54,6 +54,22 @@ describe('transactional outbox and relay (real Postgres and Kafka)', () => {
     expect(pending?.n).toBe(0);
   });
 
+  it('publishes what a transaction of its own process recorded as soon as it commits, not at the next poll', async () => {
+    const topic = await h.newTopic();
+    const relay = new OutboxRelay(h.dataSource, await h.producer(), { ...relayOptions, pollIntervalMs: 120_000 });
+    relay.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500)); // its first (empty) pass is over: it waits for the poll
+      const started = Date.now();
+      await h.dataSource.transaction((m) => outbox.record(m, [message(topic, 'A', 1)]));
+      const received = (await h.readAll(topic, 1, 15_000)).map(envelopeOf);
+      expect(received.map((e) => e.payload.seq)).toEqual([1]);
+      expect(Date.now() - started).toBeLessThan(15_000); // far from the two-minute poll
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('refuses to record outside a transaction', async () => {
     await expect(outbox.record(h.dataSource.manager, [message('t', 'k', 1)])).rejects.toThrow(/inside the transaction/);
   });

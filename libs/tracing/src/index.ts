@@ -9,6 +9,6 @@ export {
   type ServedRpc,
   type TraceCarrier,
 } from './rpc-tracing';
-export { sendTracedMessages, traceHeaders, type OutgoingMessage } from './message-tracing';
+export { processTraced, sendTracedMessages, traceHeaders, type IncomingMessage, type OutgoingMessage } from './message-tracing';
 export { ERROR_CODE_ATTRIBUTE, errorCodeOf, recordHttpErrorCode, recordSpanFailure } from './span-errors';
 export { currentTraceId, traceLogFields } from './trace-ids';

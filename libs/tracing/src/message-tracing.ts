@@ -57,3 +57,57 @@ export async function sendTracedMessages<T>(messages: readonly OutgoingMessage[]
     for (const span of spans) span.end();
   }
 }
+
+/** What {@link processTraced} needs of a received Kafka message. */
+export interface IncomingMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  headers?: Record<string, Buffer | string | Array<Buffer | string> | undefined>;
+}
+
+const headerValue = (value: Buffer | string | Array<Buffer | string> | undefined): string | undefined => {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+};
+
+/**
+ * Runs the processing of one received message in a CONSUMER span (`process <topic>`), a child of
+ * the PRODUCER span its headers carry (the relay's send), so that the handler's database writes and
+ * the messages it publishes continue the trace of the request that caused it; a message without a
+ * trace context starts a trace of its own (sampled as new traces are). Our consumers make this span
+ * themselves rather than through the kafkajs instrumentation, which for a batch consumer would
+ * put every message under one batch span of an unrelated trace.
+ */
+export async function processTraced<T>(message: IncomingMessage, work: () => Promise<T>): Promise<T> {
+  const traceparent = headerValue(message.headers?.traceparent);
+  const tracestate = headerValue(message.headers?.tracestate);
+  const parent = traceparent
+    ? propagation.extract(ROOT_CONTEXT, { traceparent, ...(tracestate ? { tracestate } : {}) })
+    : ROOT_CONTEXT;
+  const span = tracer().startSpan(
+    `process ${message.topic}`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.operation.name': 'process',
+        'messaging.destination.name': message.topic,
+        'messaging.destination.partition.id': String(message.partition),
+        'messaging.kafka.offset': message.offset,
+        ...(message.key ? { 'messaging.kafka.message.key': message.key.toString() } : {}),
+      },
+    },
+    parent,
+  );
+  try {
+    return await context.with(trace.setSpan(parent, span), work);
+  } catch (error) {
+    recordSpanFailure(span, error);
+    throw error;
+  } finally {
+    span.end();
+  }
+}

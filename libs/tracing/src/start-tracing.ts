@@ -5,7 +5,6 @@ import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace';
@@ -19,7 +18,7 @@ let provider: TracerProvider | undefined;
 
 /**
  * Starts OpenTelemetry for this process: W3C trace context, spans of HTTP (server and client),
- * pg, ioredis and kafkajs, sampled parent-based with `sampleRatio` for new traces,
+ * pg and ioredis (Kafka's spans are our own: `sendTracedMessages`, `processTraced`), sampled parent-based with `sampleRatio` for new traces,
  * and exported in batches to Zipkin. Instrumentations patch modules as they are loaded, so this must
  * run before Nest, pg, ioredis or kafkajs are required: each app's `main.ts` imports its
  * `tracing.ts` first. With exporter `none` nothing is installed and the OpenTelemetry API is a no-op.
@@ -55,7 +54,6 @@ export function startTracing(service: string, config: TracingConfig): void {
       }),
       new PgInstrumentation({ requireParentSpan: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
-      new KafkaJsInstrumentation(),
     ],
   });
 }
