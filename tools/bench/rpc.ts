@@ -1,8 +1,9 @@
 /**
  * `npm run bench:rpc`: requests per second and p50/p99 of a small echo and a ~10 kB echo over
- * (a) Nest's stock ClientTCP, (b) our RpcClient (deadline, breaker, balancing, metrics), and
- * (c) Moleculer's TCP transporter — same servers process, same machine, same concurrency, same run.
- * Ratios are against Nest's ClientTCP.
+ * (a) Nest's stock ClientTCP, (b) our RpcClient (deadline, breaker, balancing, metrics) with Nest's
+ * stock socket to Nest's stock server and (c) to our server as the apps run (`RpcServer`, `rpcSocketClass`), and
+ * (d) Moleculer's TCP transporter — same servers process, same machine, same concurrency, same run.
+ * Ratios are against Nest's ClientTCP. `BENCH_CPU_PROF=<dir>` writes the servers' CPU profile there.
  */
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +19,7 @@ import { runBench } from './run-bench';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 2000);
 
 type Call = (payload: unknown) => Promise<unknown>;
 
@@ -29,7 +31,7 @@ interface Result {
 }
 
 async function measure(label: string, call: Call, payload: unknown): Promise<Result> {
-  for (let i = 0; i < 200; i += 1) await call(payload); // warm-up
+  for (let i = 0; i < WARM_UP; i += 1) await call(payload); // warm-up: the JIT compiles each client the same
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -47,11 +49,19 @@ async function measure(label: string, call: Call, payload: unknown): Promise<Res
   return { label, rps: REQUESTS / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-async function startServers(): Promise<{ nestPort: number; moleculerPort: number; stop: () => void }> {
-  const [nestPort, moleculerPort] = [await freePort(), await freePort()];
+async function startServers(): Promise<{ nestPort: number; shopmeshPort: number; moleculerPort: number; stop: () => void }> {
+  const [nestPort, shopmeshPort, moleculerPort] = [await freePort(), await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', resolve(__dirname, 'rpc-servers.ts'), String(nestPort), String(moleculerPort)],
+    [
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      '--import',
+      'tsx',
+      resolve(__dirname, 'rpc-servers.ts'),
+      String(nestPort),
+      String(moleculerPort),
+      String(shopmeshPort),
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -60,20 +70,21 @@ async function startServers(): Promise<{ nestPort: number; moleculerPort: number
     child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && ok());
     child.once('exit', (code) => fail(new Error(`bench servers exited with ${code}`)));
   });
-  return { nestPort, moleculerPort, stop: () => child.kill('SIGKILL') };
+  return { nestPort, shopmeshPort, moleculerPort, stop: () => child.kill(process.env.BENCH_CPU_PROF ? 'SIGINT' : 'SIGKILL') };
 }
 
 async function main(): Promise<void> {
   const servers = await startServers();
   const nest = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port: servers.nestPort } });
   await nest.connect();
-  const ours = RpcClient.forAddresses('bench', [`127.0.0.1:${servers.nestPort}`], { timeoutMs: 5000 }, new Metrics('bench'));
-  const oursNoDelay = RpcClient.forAddresses(
+  const oursStock = RpcClient.forAddresses(
     'bench',
     [`127.0.0.1:${servers.nestPort}`],
-    { timeoutMs: 5000, noDelay: true },
+    { timeoutMs: 5000, socket: 'stock' },
     new Metrics('bench'),
   );
+  // as the apps run: rpcSocketClass on both sides (the client's default), RpcServer (startApp's)
+  const ours = RpcClient.forAddresses('bench', [`127.0.0.1:${servers.shopmeshPort}`], { timeoutMs: 5000 }, new Metrics('bench'));
   const broker = new ServiceBroker({
     nodeID: 'bench-client',
     logger: false,
@@ -84,8 +95,8 @@ async function main(): Promise<void> {
 
   const calls: Array<[string, Call]> = [
     ['Nest ClientTCP (baseline)', (p) => firstValueFrom(nest.send('echo', { meta: {}, payload: p }))],
-    ['ShopMesh RpcClient', (p) => ours.send('echo', p)],
-    ['ShopMesh RpcClient, Nagle off', (p) => oursNoDelay.send('echo', p)],
+    ['ShopMesh RpcClient, stock socket → stock server', (p) => oursStock.send('echo', p)],
+    ['ShopMesh RpcClient → RpcServer (as the apps run)', (p) => ours.send('echo', p)],
     ['Moleculer TCP transporter', (p) => broker.call('bench.echo', p)],
   ];
   const payloads: Array<[string, unknown]> = [
@@ -108,7 +119,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\n${REQUESTS} requests per case, ${CONCURRENCY} in flight\n\n${lines.join('\n')}\n`);
   await ours.close();
-  await oursNoDelay.close();
+  await oursStock.close();
   await nest.close();
   await broker.stop();
   servers.stop();

@@ -6,11 +6,12 @@ const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_r
 
 export type RpcOutcome = 'ok' | 'error' | 'timeout' | 'unavailable';
 
-/** The breaker of one instance an RPC client calls. */
+/** One instance an RPC client calls: its breaker and its calls in flight. */
 export interface BreakerReading {
   target: string;
   instance: string;
   state: 'closed' | 'half-open' | 'open';
+  pending: number;
 }
 
 const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
@@ -46,17 +47,27 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly rpcClientPending = new Gauge({
-    name: 'rpc_client_pending',
-    help: 'RPC calls in flight, by target and instance.',
-    labelNames: ['target', 'instance'] as const,
-    registers: [this.registry],
-  });
-
   private readonly breakers = new Set<() => Iterable<BreakerReading>>();
 
-  /** Read from the RPC clients at scrape time, so an instance gone from discovery leaves no stale series. */
-  readonly rpcClientBreaker = breakerGauge(this.registry, this.breakers);
+  /**
+   * Read from the RPC clients at scrape time, so an instance gone from discovery leaves no stale
+   * series, and a call costs no gauge update (prom-client hashes the labels of every `set`).
+   */
+  readonly rpcClientPending = instanceGauge(
+    this.registry,
+    this.breakers,
+    'rpc_client_pending',
+    'RPC calls in flight, by target and instance.',
+    (b) => b.pending,
+  );
+
+  readonly rpcClientBreaker = instanceGauge(
+    this.registry,
+    this.breakers,
+    'rpc_client_breaker_state',
+    'Circuit breaker of each instance called: 0 closed, 1 half-open, 2 open.',
+    (b) => BREAKER_VALUE[b.state],
+  );
 
   readonly rpcServer = new Histogram({
     name: 'rpc_server_duration_seconds',
@@ -82,23 +93,29 @@ export class Metrics {
     for (const name of MISNAMED_DEFAULT_GAUGES) this.registry.removeSingleMetric(name);
   }
 
-  /** Reports the breakers `read` gives on every scrape, until the returned function is called. */
+  /** Reports the instances (breakers, calls in flight) `read` gives on every scrape, until the returned function is called. */
   watchBreakers(read: () => Iterable<BreakerReading>): () => void {
     this.breakers.add(read);
     return () => this.breakers.delete(read);
   }
 }
 
-function breakerGauge(registry: Registry, breakers: ReadonlySet<() => Iterable<BreakerReading>>): Gauge<'target' | 'instance'> {
+function instanceGauge(
+  registry: Registry,
+  sources: ReadonlySet<() => Iterable<BreakerReading>>,
+  name: string,
+  help: string,
+  value: (reading: BreakerReading) => number,
+): Gauge<'target' | 'instance'> {
   return new Gauge({
-    name: 'rpc_client_breaker_state',
-    help: 'Circuit breaker of each instance called: 0 closed, 1 half-open, 2 open.',
+    name,
+    help,
     labelNames: ['target', 'instance'] as const,
     registers: [registry],
     collect() {
       this.reset();
-      for (const read of breakers) {
-        for (const b of read()) this.set({ target: b.target, instance: b.instance }, BREAKER_VALUE[b.state]);
+      for (const read of sources) {
+        for (const b of read()) this.set({ target: b.target, instance: b.instance }, value(b));
       }
     },
   });

@@ -8,4 +8,6 @@ export { RedisRegistryDiscovery, RegistryEntry } from './discovery/redis-registr
 export { RegistryModule, type RegistryOptions } from './registry.module';
 export { RpcClientModule, RpcClientRegistry, InjectRpcClient, rpcClientToken, type RpcTarget } from './rpc-client.module';
 export { RpcServerModule } from './rpc-server.module';
+export { rpcSocketClass, type RpcSocketOptions } from './rpc-socket';
 export { RpcActor, RpcHandler, RpcPayload } from './rpc-handler.decorator';
+export { RpcServer } from './rpc-server';

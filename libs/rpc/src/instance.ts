@@ -5,6 +5,8 @@ import { CircuitBreaker, type BreakerOptions } from './balancing/circuit-breaker
 export class Instance {
   outstanding = 0;
   readonly breaker: CircuitBreaker;
+  /** Its metric series (`RpcClient.metersOf`), once it has been called. */
+  meters?: unknown;
 
   constructor(
     readonly address: string,

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ClientProxyFactory, JsonSocket, Transport, type ClientProxy } from '@nestjs/microservices';
-import type { Socket } from 'node:net';
+import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import { AppError } from '@shopmesh/errors';
 import type { Actor, RpcDefinition, RpcMessage, RpcRequestOf, RpcResponseOf } from '@shopmesh/contracts';
 import { CorrelationContext } from '@shopmesh/logging';
 import { traceRpcCall } from '@shopmesh/tracing';
 import type { Metrics, RpcOutcome } from '@shopmesh/metrics';
-import { TimeoutError, firstValueFrom, timeout } from 'rxjs';
+import { EmptyError, TimeoutError, type Subscription } from 'rxjs';
 import { createBalancer, type Balancer, type BalancingStrategy, type Candidate } from './balancing/balancer';
 import type { BreakerOptions } from './balancing/circuit-breaker';
+import { rpcSocketClass } from './rpc-socket';
 import { StaticDiscovery, type Discovery } from './discovery/discovery';
 import { Instance, parseAddress } from './instance';
 
@@ -57,8 +57,11 @@ export interface RpcClientOptions {
   tls?: ConnectionOptions;
   /** Largest message accepted from an instance, in characters. */
   maxMessageChars?: number;
-  /** Turn Nagle's algorithm off on the sockets (see BENCHMARKS.md for what it changes). */
-  noDelay?: boolean;
+  /**
+   * `no-delay` (default): `rpcSocketClass`, Nest's framing socket with Nagle's algorithm off;
+   * `stock`: Nest's own `JsonSocket` as it comes (see BENCHMARKS.md, RPC).
+   */
+  socket?: 'no-delay' | 'stock';
   /** How the connection to an instance is made (tests replace it). */
   createProxy?: (address: string) => ClientProxy;
 }
@@ -91,7 +94,7 @@ export class RpcClient {
   ) {
     this.balancer = createBalancer(options.balancing ?? 'round-robin');
     this.unwatchBreakers = metrics?.watchBreakers(() =>
-      [...this.instances.values()].map((i) => ({ target, instance: i.address, state: i.breaker.state })),
+      [...this.instances.values()].map((i) => ({ target, instance: i.address, state: i.breaker.state, pending: i.outstanding })),
     );
   }
 
@@ -238,6 +241,11 @@ export class RpcClient {
     if (this.instances.size === 0)
       throw new AppError('UPSTREAM.UNAVAILABLE', `No instance of the ${this.target} service is known`);
     const max = this.options.maxPendingPerInstance ?? 256;
+    if (this.instances.size === 1 && tried.size === 0) {
+      // the common case, one instance: what the balancer would pick when it can take the call
+      const only = this.instances.values().next().value as Instance;
+      if (only.outstanding < max && only.breaker.canPass()) return only;
+    }
     const candidates: Candidate[] = [...this.instances.values()].map((i) => ({
       address: i.address,
       outstanding: i.outstanding,
@@ -267,13 +275,13 @@ export class RpcClient {
     remainingMs: number,
   ): Promise<{ ok: true; value: unknown } | { ok: false; failure: Failure }> {
     const labels = { target: this.target, instance: instance.address };
-    const stop = this.metrics?.rpcClient.startTimer({ ...labels, pattern });
+    const meters = this.metrics && this.metersOf(instance);
+    const started = performance.now();
     instance.outstanding += 1;
     instance.breaker.onSend();
-    this.metrics?.rpcClientPending.set(labels, instance.outstanding);
     let outcome: RpcOutcome = 'ok';
     try {
-      const value = await firstValueFrom(instance.proxy.send<unknown>(pattern, message).pipe(timeout({ first: remainingMs })));
+      const value = await firstAnswer(instance.proxy, pattern, message, remainingMs);
       instance.breaker.onSuccess();
       return { ok: true, value };
     } catch (error) {
@@ -297,9 +305,31 @@ export class RpcClient {
       return { ok: false, failure };
     } finally {
       instance.outstanding -= 1;
-      stop?.({ outcome });
-      this.metrics?.rpcClientPending.set(labels, instance.outstanding);
+      meters?.duration(pattern, outcome).observe((performance.now() - started) / 1000);
     }
+  }
+
+  /** The instance's duration series, one per pattern and outcome, made once each. */
+  private metersOf(instance: Instance): InstanceMeters | undefined {
+    const metrics = this.metrics;
+    if (!metrics) return undefined;
+    if (!instance.meters) {
+      const labels = { target: this.target, instance: instance.address };
+      const durations = new Map<string, { observe(seconds: number): void }>();
+      const meters: InstanceMeters = {
+        duration: (pattern: string, outcome: RpcOutcome) => {
+          const key = `${outcome}|${pattern}`;
+          let series = durations.get(key);
+          if (!series) {
+            series = metrics.rpcClient.labels({ ...labels, pattern, outcome });
+            durations.set(key, series);
+          }
+          return series;
+        },
+      };
+      instance.meters = meters;
+    }
+    return instance.meters as InstanceMeters;
   }
 
   /** Opens connections to new instances and closes those of instances gone from discovery. */
@@ -312,7 +342,6 @@ export class RpcClient {
     for (const [address, instance] of this.instances) {
       if (!addresses.includes(address)) {
         this.instances.delete(address);
-        this.metrics?.rpcClientPending.remove({ target: this.target, instance: address });
         void instance.proxy.close();
       }
     }
@@ -333,28 +362,49 @@ export class RpcClient {
   private createProxy(address: string): ClientProxy {
     if (this.options.createProxy) return this.options.createProxy(address);
     const { host, port } = parseAddress(address);
-    const framing = { maxBufferSize: this.options.maxMessageChars };
+    const maxBufferSize = this.options.maxMessageChars;
     return ClientProxyFactory.create({
       transport: Transport.TCP,
       options: {
         host,
         port,
         tlsOptions: this.options.tls,
-        ...framing,
-        ...(this.options.noDelay ? { socketClass: noDelaySocket(framing) } : {}),
+        ...(this.options.socket === 'stock' ? { maxBufferSize } : { socketClass: rpcSocketClass({ maxBufferSize }) }),
       },
     });
   }
 }
 
-/** Nest's framing socket with Nagle's algorithm off (Nest passes framing options only to its own class). */
-function noDelaySocket(framing: { maxBufferSize?: number }): typeof JsonSocket {
-  return class NoDelayJsonSocket extends JsonSocket {
-    constructor(socket: Socket) {
-      super(socket, framing);
-      socket.setNoDelay(true);
-    }
-  };
+interface InstanceMeters {
+  duration(pattern: string, outcome: RpcOutcome): { observe(seconds: number): void };
+}
+
+/**
+ * The first answer of a call, or `TimeoutError` after `ms` (what `firstValueFrom(send().pipe(timeout))`
+ * does, with one timer and one subscription instead of a chain of operators on every call);
+ * `EmptyError` if the call ends without an answer.
+ */
+function firstAnswer(proxy: ClientProxy, pattern: string, message: unknown, ms: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    // the subscription exists only once subscribe returns, and the answer may come before that
+    const call: { settled: boolean; subscription?: Subscription } = { settled: false };
+    const settle = (): boolean => {
+      if (call.settled) return false;
+      call.settled = true;
+      clearTimeout(timer);
+      call.subscription?.unsubscribe();
+      return true;
+    };
+    const timer = setTimeout(() => settle() && reject(new TimeoutError()), ms);
+    call.subscription = proxy.send<unknown>(pattern, message).subscribe({
+      next: (value) => settle() && resolve(value),
+      // an error answer is the server's payload ({code, message}), read by AppError.fromPayload
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      error: (error: unknown) => settle() && reject(error),
+      complete: () => settle() && reject(new EmptyError()),
+    });
+    if (call.settled) call.subscription.unsubscribe(); // answered (or failed) while subscribing
+  });
 }
 
 function classify(error: unknown): Failure {

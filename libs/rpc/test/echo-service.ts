@@ -4,6 +4,7 @@ import { Controller, Inject, Module, type DynamicModule, type INestMicroservice 
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload, Transport } from '@nestjs/microservices';
 import { freePort } from '@shopmesh/testing';
+import { RpcServer, rpcSocketClass } from '../src';
 
 const INSTANCE_NAME = 'INSTANCE_NAME';
 
@@ -43,12 +44,21 @@ export interface EchoInstance {
   app: INestMicroservice;
 }
 
-/** Starts one echo instance on a free port. */
-export async function startEcho(name: string, maxBufferSize?: number, tlsOptions?: TlsOptions): Promise<EchoInstance> {
+/**
+ * Starts one echo instance on a free port, served as the apps serve (`RpcServer`, `rpcSocketClass`)
+ * or by Nest's stock server and socket.
+ */
+export async function startEcho(
+  name: string,
+  maxBufferSize?: number,
+  tlsOptions?: TlsOptions,
+  socket: 'shopmesh' | 'stock' = 'shopmesh',
+): Promise<EchoInstance> {
   const port = await freePort();
   const app = await NestFactory.createMicroservice(EchoModule.of(name), {
-    transport: Transport.TCP,
-    options: { host: '127.0.0.1', port, maxBufferSize, tlsOptions },
+    ...(socket === 'stock'
+      ? { transport: Transport.TCP, options: { host: '127.0.0.1', port, maxBufferSize, tlsOptions } }
+      : { strategy: new RpcServer({ host: '127.0.0.1', port, tlsOptions, socketClass: rpcSocketClass({ maxBufferSize }) }) }),
     logger: false,
   });
   await app.listen();

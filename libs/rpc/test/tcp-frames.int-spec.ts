@@ -55,12 +55,12 @@ class RawPeer {
   }
 }
 
-describe('TCP framing of RPC messages (real Nest TCP server)', () => {
+describe.each(['shopmesh', 'stock'] as const)('TCP framing of RPC messages (real Nest TCP server, %s socket)', (socket) => {
   let echo: EchoInstance;
   const peers: RawPeer[] = [];
 
   beforeAll(async () => {
-    echo = await startEcho('frames', LIMIT);
+    echo = await startEcho('frames', LIMIT, undefined, socket);
   });
   afterEach(() => peers.splice(0).forEach((p) => p.close()));
   afterAll(() => echo.app.close());
