@@ -60,8 +60,9 @@ const SERVICE_DBS = ['inventory', 'orders', 'payments'] as const;
 
 /** The variants compared in one run: variables of every app on top of the bench's. */
 const VARIANTS: Record<string, Record<string, string>> = {
-  'poll 20 ms': { OUTBOX_POLL_INTERVAL_MS: '20' },
-  'poll 5 ms': { OUTBOX_POLL_INTERVAL_MS: '5' },
+  // before the relay's commit wake and the consumers' batches: what issue 12 started from
+  'poll only, a transaction per message': { OUTBOX_WAKE: 'poll', CONSUMER_BATCH_SIZE: '1' },
+  'commit wake, batches (default)': { OUTBOX_WAKE: 'commit', CONSUMER_BATCH_SIZE: '100' },
 };
 
 const wallNow = (): number => performance.timeOrigin + performance.now();

@@ -137,10 +137,12 @@ export const kafkaEnv = {
 export const messagingEnv = {
   OUTBOX_BATCH_SIZE: env.int(1, 5000, 'rows per Kafka batch (1-5000)'),
   OUTBOX_POLL_INTERVAL_MS: env.millis(1, 60_000),
+  OUTBOX_WAKE: env.oneOf(['commit', 'notify', 'poll']),
   OUTBOX_RETENTION_HOURS: env.int(1, 24 * 90, 'hours to keep published outbox rows'),
   CONSUMER_MAX_ATTEMPTS: env.int(1, 100, 'attempts before a message goes to its dead-letter topic'),
   CONSUMER_BACKOFF_MIN_MS: env.millis(1, 60_000),
   CONSUMER_BACKOFF_MAX_MS: env.millis(1, 600_000),
+  CONSUMER_BATCH_SIZE: env.int(1, 1000, 'messages of a partition applied in one transaction (1-1000)'),
   CONSUMER_SESSION_TIMEOUT_MS: env.int(
     6000,
     300_000,

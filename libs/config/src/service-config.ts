@@ -63,8 +63,8 @@ export interface ServiceConfig<A = unknown> {
   settings?: { redisUrl: string; namespace: string; refreshMs: number };
   kafka?: {
     brokers: string[];
-    relay: { batchSize: number; pollIntervalMs: number; retentionMs: number };
-    consumer: { maxAttempts: number; minBackoffMs: number; maxBackoffMs: number; sessionTimeoutMs: number };
+    relay: { batchSize: number; pollIntervalMs: number; wake: 'commit' | 'notify' | 'poll'; retentionMs: number };
+    consumer: { maxAttempts: number; minBackoffMs: number; maxBackoffMs: number; sessionTimeoutMs: number; maxBatchSize: number };
   };
   targets: RpcTargetConfig[];
   /** The app's own variables, typed by the shape it declared. */
@@ -177,6 +177,7 @@ export function loadServiceConfig<N extends ServiceName>(
           relay: {
             batchSize: num(raw, 'OUTBOX_BATCH_SIZE'),
             pollIntervalMs: num(raw, 'OUTBOX_POLL_INTERVAL_MS'),
+            wake: raw.OUTBOX_WAKE as 'commit' | 'notify' | 'poll',
             retentionMs: num(raw, 'OUTBOX_RETENTION_HOURS') * 3_600_000,
           },
           consumer: {
@@ -184,6 +185,7 @@ export function loadServiceConfig<N extends ServiceName>(
             minBackoffMs: num(raw, 'CONSUMER_BACKOFF_MIN_MS'),
             maxBackoffMs: num(raw, 'CONSUMER_BACKOFF_MAX_MS'),
             sessionTimeoutMs: num(raw, 'CONSUMER_SESSION_TIMEOUT_MS'),
+            maxBatchSize: num(raw, 'CONSUMER_BATCH_SIZE'),
           },
         }
       : undefined,

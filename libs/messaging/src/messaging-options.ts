@@ -7,5 +7,5 @@ export interface MessagingOptions {
   /** Transactional outbox and relay (needs the service's data source); default true. */
   outbox?: boolean;
   relay: RelayOptions;
-  consumer: { maxAttempts: number; minBackoffMs: number; maxBackoffMs: number; sessionTimeoutMs?: number };
+  consumer: { maxAttempts: number; minBackoffMs: number; maxBackoffMs: number; sessionTimeoutMs?: number; maxBatchSize?: number };
 }
