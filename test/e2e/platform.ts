@@ -26,6 +26,8 @@ export interface Platform {
   inventory: AppProcess;
   orders: AppProcess;
   payments: AppProcess;
+  /** The further instances of scaled services (`startPlatform`'s `scale`): `orders#2`… */
+  extra: Array<{ name: string; app: AppProcess }>;
   api: string;
   env: Record<string, string>;
   databases: PlatformDatabases;
@@ -129,8 +131,19 @@ export async function startPlatform(
   overrides: Record<string, string> = {},
   /** Variables of the gateway alone (a Redis behind a proxy the test controls, say). */
   gatewayOverrides: Record<string, string> = {},
+  /** Instances of a service beyond one (`{ orders: 2 }`): each its own ports; its callers balance over all. */
+  scale: Partial<Record<'inventory' | 'orders' | 'payments', number>> = {},
 ): Promise<Platform> {
   const { env, databases, httpPorts, dropAll } = await preparePlatform(suite, overrides);
+  const extraPorts: Array<{ service: 'inventory' | 'orders' | 'payments'; name: string; tcp: number; ops: number }> = [];
+  for (const [service, count] of Object.entries(scale) as Array<['inventory' | 'orders' | 'payments', number]>) {
+    const P = service.toUpperCase();
+    for (let i = 2; i <= count; i += 1) {
+      const ports = { tcp: await freePort(), ops: await freePort() };
+      extraPorts.push({ service, name: `${service}#${i}`, ...ports });
+      env[`${P}_ADDRESSES`] = `${env[`${P}_ADDRESSES`]},127.0.0.1:${ports.tcp}`;
+    }
+  }
   // the services' groups have fixed names on a broker other suites used: none inherits what they left unread
   await skipIdleGroupsToEnd(
     (env.KAFKA_BROKERS ?? '').split(','),
@@ -157,9 +170,21 @@ export async function startPlatform(
       start('payments', opsPort('payments')),
       start('orders', opsPort('orders')),
     ]);
+    const extra = await Promise.all(
+      extraPorts.map(async ({ service, name, tcp, ops }) => {
+        const P = service.toUpperCase();
+        const vars = {
+          ...env,
+          [`${P}_TCP_PORT`]: String(tcp),
+          [`${P}_ADVERTISED_ADDRESS`]: `127.0.0.1:${tcp}`,
+          [`${P}_OPS_PORT`]: String(ops),
+        };
+        return { name, app: await start(service, ops, vars) };
+      }),
+    );
     // a consumer that has not joined its group yet would miss the first commands: wait until each is ready
     await Promise.all(
-      [inventory, orders, payments].map((app) =>
+      [inventory, orders, payments, ...extra.map((e) => e.app)].map((app) =>
         waitUntil(`${app.app} is ready`, async () => (await fetch(`${app.url}/health/ready`)).status === 200, {
           timeoutMs: 60_000,
         }),
@@ -177,12 +202,15 @@ export async function startPlatform(
       inventory,
       orders,
       payments,
+      extra,
       api: gateway.url,
       env,
       databases,
       stop: async () => {
         await gateway.stop();
-        await Promise.all([catalog, identity, cart, inventory, orders, payments].map((app) => app.stop()));
+        await Promise.all(
+          [catalog, identity, cart, inventory, orders, payments, ...extra.map((e) => e.app)].map((app) => app.stop()),
+        );
         await dropAll();
       },
     };

@@ -59,10 +59,15 @@ const PRODUCTS = 16;
 const SERVICE_DBS = ['inventory', 'orders', 'payments'] as const;
 
 /** The variants compared in one run: variables of every app on top of the bench's. */
-const VARIANTS: Record<string, Record<string, string>> = {
+const VARIANTS: Record<string, { env: Record<string, string>; scale?: Partial<Record<'inventory' | 'orders', number>> }> = {
   // before the relay's commit wake and the consumers' batches: what issue 12 started from
-  'poll only, a transaction per message': { OUTBOX_WAKE: 'poll', CONSUMER_BATCH_SIZE: '1' },
-  'commit wake, batches (default)': { OUTBOX_WAKE: 'commit', CONSUMER_BATCH_SIZE: '100' },
+  'before: poll only + a transaction per message': { env: { OUTBOX_WAKE: 'poll', CONSUMER_BATCH_SIZE: '1' } },
+  'after: commit wake + batches (default)': { env: { OUTBOX_WAKE: 'commit', CONSUMER_BATCH_SIZE: '100' } },
+  // the default, with two instances of orders and of inventory (their groups' partitions, lanes and calls split)
+  'after + orders and inventory ×2': {
+    env: { OUTBOX_WAKE: 'commit', CONSUMER_BATCH_SIZE: '100' },
+    scale: { orders: 2, inventory: 2 },
+  },
 };
 
 const wallNow = (): number => performance.timeOrigin + performance.now();
@@ -325,18 +330,28 @@ interface VariantResult {
 
 async function runVariant(
   variant: string,
-  overrides: Record<string, string>,
+  { env: overrides, scale }: (typeof VARIANTS)[string],
   shared: Record<string, string>,
   teardown: Teardown,
 ): Promise<VariantResult> {
   process.stderr.write(`\n== ${variant}: starting the platform…\n`);
-  const platform = await startPlatform('bench_checkout', {
-    LOG_LEVEL: 'warn',
-    RPC_TIMEOUT_MS: '5000',
-    ORDER_STEP_TIMEOUT_MS: '60000',
-    ...shared,
-    ...overrides,
-  });
+  const platform = await startPlatform(
+    'bench_checkout',
+    {
+      LOG_LEVEL: 'warn',
+      RPC_TIMEOUT_MS: '5000',
+      ORDER_STEP_TIMEOUT_MS: '60000',
+      ...shared,
+      ...overrides,
+    },
+    {},
+    scale,
+  );
+  // every process, the further instances of a scaled service included (`orders#2`)
+  const processes: Array<[string, { pid?: number }]> = [
+    ...APPS.map((a) => [a, platform[a]] as [string, { pid?: number }]),
+    ...platform.extra.map((e) => [e.name, e.app] as [string, { pid?: number }]),
+  ];
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
@@ -368,7 +383,7 @@ async function runVariant(
 
     const measured = async (run: () => Promise<Phase>): Promise<Phase> => {
       const before = await commitsOf(admin, databases);
-      const cpuBefore = APPS.map((a) => processCpuMs(platform[a].pid));
+      const cpuBefore = processes.map(([, p]) => processCpuMs(p.pid));
       const t0 = performance.now();
       const phase = await run();
       phase.load = loadavg()[0];
@@ -376,7 +391,7 @@ async function runVariant(
       const elapsed = (performance.now() - t0) / 1000;
       phase.commits = (await commitsOf(admin, databases)) - before;
       phase.netCommits = phase.commits - idleCommitsPerSecond * elapsed;
-      phase.cpu = Object.fromEntries(APPS.map((a, i) => [a, processCpuMs(platform[a].pid) - (cpuBefore[i] ?? 0)]));
+      phase.cpu = Object.fromEntries(processes.map(([a, p], i) => [a, processCpuMs(p.pid) - (cpuBefore[i] ?? 0)]));
       process.stderr.write(`${phase.label}: ${confirmedOf(phase).length} confirmed in ${phase.seconds.toFixed(1)} s\n`);
       return phase;
     };
