@@ -1,6 +1,7 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { recordSpanFailure } from './span-errors';
+import { tracingOn } from './start-tracing';
 import { traceCarrierOf } from './rpc-tracing';
 
 /** One message about to be sent: its topic, key and (mutable) headers, holding the trace context it was written in. */
@@ -81,6 +82,7 @@ const headerValue = (value: Buffer | string | Array<Buffer | string> | undefined
  * put every message under one batch span of an unrelated trace.
  */
 export async function processTraced<T>(message: IncomingMessage, work: () => Promise<T>): Promise<T> {
+  if (!tracingOn()) return work();
   const traceparent = headerValue(message.headers?.traceparent);
   const tracestate = headerValue(message.headers?.tracestate);
   const parent = traceparent

@@ -1,5 +1,6 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
 import { recordSpanFailure } from './span-errors';
+import { tracingOn } from './start-tracing';
 
 /** `rpc.system` of ShopMesh's RPCs: Nest's TCP transport with our envelope (`{meta, payload}`). */
 export const RPC_SYSTEM = 'nestjs-tcp';
@@ -43,7 +44,7 @@ export function contextOfCarrier(carrier: TraceCarrier | undefined): Context {
  * the error's stable code.
  */
 export async function traceRpcCall<T>(target: string, pattern: string, call: (carrier: TraceCarrier) => Promise<T>): Promise<T> {
-  if (UNTRACED_PATTERNS.has(pattern)) return call({});
+  if (!tracingOn() || UNTRACED_PATTERNS.has(pattern)) return call({});
   return tracer().startActiveSpan(pattern, { kind: SpanKind.CLIENT, attributes: attributesOf(target, pattern) }, async (span) => {
     try {
       return await call(traceCarrierOf());
@@ -64,7 +65,7 @@ export interface ServedRpc {
 
 /** Starts the SERVER span of an RPC received with `carrier`, a child of the caller's CLIENT span. */
 export function serveRpc(service: string, pattern: string, carrier: TraceCarrier | undefined): ServedRpc {
-  if (UNTRACED_PATTERNS.has(pattern)) return { run: (fn) => fn(), end: () => undefined };
+  if (!tracingOn() || UNTRACED_PATTERNS.has(pattern)) return { run: (fn) => fn(), end: () => undefined };
   const parent = contextOfCarrier(carrier);
   const span: Span = tracer().startSpan(pattern, { kind: SpanKind.SERVER, attributes: attributesOf(service, pattern) }, parent);
   const active = trace.setSpan(parent, span);

@@ -1,4 +1,4 @@
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, propagation, ProxyTracerProvider, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
@@ -15,6 +15,18 @@ import type { TracingConfig } from '@shopmesh/config';
 const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 
 let provider: TracerProvider | undefined;
+
+/** The API's no-op provider: what a proxy with no provider registered delegates to. */
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * False while no tracer provider is registered (`startTracing` with exporter `none`, or not called):
+ * every span would be a no-op, and the hot paths (an RPC call, a message consumed) skip making them.
+ */
+export function tracingOn(): boolean {
+  const registered = trace.getTracerProvider();
+  return !(registered instanceof ProxyTracerProvider && registered.getDelegate() === NOOP_PROVIDER);
+}
 
 /**
  * Starts OpenTelemetry for this process: W3C trace context, spans of HTTP (server and client),
