@@ -1,5 +1,6 @@
 /**
- * `npm run bench:footprint` (after `npm run up`): the memory of every app instance the supervisor
+ * `npm run bench:footprint` (after `npm run up` with the per-IP rate limits raised, as for any load run:
+ * `RATE_LIMIT_REGISTER_LIMIT=100000 RATE_LIMIT_LOGIN_LIMIT=100000 npm run up`): the memory of every app instance the supervisor
  * runs, idle, then under `npm run load` for `BENCH_LOAD_DURATION` (default 10m) at `BENCH_LOAD_RATE`
  * sessions/s (default 20), then a minute after the load (`BENCH_AFTER_SECONDS`, default 60): resident
  * set (`/proc/<pid>/status` VmRSS) and V8's heap (used and total, from each app's `/metrics`), so that
@@ -38,16 +39,26 @@ async function gauge(url: string, name: string): Promise<number> {
   return Number(line?.split(' ').at(-1) ?? NaN);
 }
 
+/** Once more after a failed request: a kept-alive connection the server has just closed fails once. */
+async function twice<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch {
+    await sleep(500);
+    return request();
+  }
+}
+
 async function readAll(url: string): Promise<Map<string, Reading>> {
-  const status = await supervisorStatus(url);
+  const status = await twice(() => supervisorStatus(url));
   const readings = new Map<string, Reading>();
   for (const i of status.instances) {
     if (i.pid === undefined) continue;
     const metrics = `http://127.0.0.1:${i.httpPort}`;
     readings.set(i.id, {
       rssMb: rssMbOf(i.pid),
-      heapUsedMb: mb(await gauge(metrics, 'nodejs_heap_size_used_bytes')),
-      heapTotalMb: mb(await gauge(metrics, 'nodejs_heap_size_total_bytes')),
+      heapUsedMb: mb(await twice(() => gauge(metrics, 'nodejs_heap_size_used_bytes'))),
+      heapTotalMb: mb(await twice(() => gauge(metrics, 'nodejs_heap_size_total_bytes'))),
     });
   }
   return readings;

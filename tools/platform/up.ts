@@ -1,6 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+// the entities' decorators need it, as each app's main loads it (prepareDatabases runs their modules here)
+import 'reflect-metadata';
 import { generateDevKeyPair } from '@shopmesh/auth';
 import { readEnvFile } from '@shopmesh/config';
 import { infraUp } from '../infra';
@@ -22,9 +25,73 @@ import {
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
-function runNode(script: string, label: string): void {
-  const result = spawnSync(process.execPath, [resolve(REPO_ROOT, script)], { cwd: REPO_ROOT, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status})`);
+/** Written after `up` built: the build is current while no source is newer than it. */
+const BUILD_STAMP = resolve(REPO_ROOT, '.run/build-stamp');
+
+/** What `npm run build` reads: the apps, the libraries, the compiler and Nest settings, the packages. */
+const BUILD_INPUTS = ['apps', 'libs', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json'];
+
+/** Newest modification time under `path` (a directory's own counts: a deleted file changes it). */
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) {
+    if (entry === 'node_modules' || entry === 'dist') continue;
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+/**
+ * True if this `up` built before and nothing it builds from changed since (a build takes 10-20 s of
+ * the start; BENCHMARKS.md, Footprint). A build made another way (`npm run build`, `npm test`)
+ * leaves no stamp: the next `up` builds once more.
+ */
+function buildIsCurrent(): boolean {
+  if (!existsSync(BUILD_STAMP) || !existsSync(resolve(REPO_ROOT, 'dist/apps'))) return false;
+  const built = statSync(BUILD_STAMP).mtimeMs;
+  return BUILD_INPUTS.every((input) => {
+    const path = resolve(REPO_ROOT, input);
+    return !existsSync(path) || newestMtime(path) < built;
+  });
+}
+
+/** The function a built migration or seed module exports (`migrateOrders`, `seedCatalog`…). */
+async function exportedFunction<T>(script: string, prefix: 'migrate' | 'seed'): Promise<T> {
+  const loaded = (await import(pathToFileURL(resolve(REPO_ROOT, script)).href)) as Record<string, unknown>;
+  // a CommonJS module's exports, as named exports or under `default`
+  const exports = { ...(loaded.default as Record<string, unknown> | undefined), ...loaded };
+  const found = Object.entries(exports).find(([name, value]) => name.startsWith(prefix) && typeof value === 'function');
+  if (!found) throw new Error(`${script} exports no ${prefix}… function`);
+  return found[1] as T;
+}
+
+/**
+ * Every app's migrations, then its demo data, the apps side by side (each has its own database), in
+ * this process: the built modules' functions called with the variables the apps get, rather than a
+ * `node` process each, which spent most of its time loading the same modules (7 of them: 7 s of the
+ * 30 s `up` took, BENCHMARKS.md, Footprint).
+ */
+async function prepareDatabases(env: Record<string, string>): Promise<void> {
+  await Promise.all(
+    APPS.map(async (app) => {
+      if (app.migrate) {
+        const migrate = await exportedFunction<(source: Record<string, string>) => Promise<string[]>>(app.migrate, 'migrate');
+        const applied = await migrate(env).catch((error: unknown) => {
+          throw new Error(`${app.name} migrations failed: ${error instanceof Error ? error.message : String(error)}`);
+        });
+        say(`${app.name}: ${applied.length} migration(s) applied`);
+      }
+      if (app.seed) {
+        const seed = await exportedFunction<(source: Record<string, string>) => Promise<number>>(app.seed, 'seed');
+        const created = await seed(env).catch((error: unknown) => {
+          throw new Error(`${app.name} demo data failed: ${error instanceof Error ? error.message : String(error)}`);
+        });
+        say(`${app.name}: ${created} demo record(s) created`);
+      }
+    }),
+  );
 }
 
 function dotEnv(): Record<string, string> {
@@ -97,7 +164,7 @@ async function faultPointsOf(url: string): Promise<Array<{ fault: { mode: string
 }
 
 /**
- * `npm run up [-- --scale <app>=N] [--no-fault-points]`: infrastructure, build, migrations, demo
+ * `npm run up [-- --scale <app>=N] [--no-fault-points] [--build]`: infrastructure, build (unless current), migrations, demo
  * data, every app under a supervisor (with a fault point on every link of every instance, unless
  * `--no-fault-points`); then where to look.
  */
@@ -120,14 +187,17 @@ async function up(args: readonly string[]): Promise<void> {
         `instances started without a supervisor still run (${strays.map((s) => s.id).join(', ')}): npm run down first`,
       );
     }
-    say('building…');
-    // the apps (nest build) and the ops console page (vite build), as `npm run build`
-    const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('build failed');
-    for (const app of APPS) {
-      if (app.migrate) runNode(app.migrate, `${app.name} migrations`);
-      if (app.seed) runNode(app.seed, `${app.name} demo data`);
+    if (!args.includes('--build') && buildIsCurrent()) {
+      say('build: dist/ is newer than every source (--build to build anyway)');
+    } else {
+      say('building…');
+      // the apps (nest build) and the ops console page (vite build), as `npm run build`
+      const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+      if (build.status !== 0) throw new Error('build failed');
+      mkdirSync(dirname(BUILD_STAMP), { recursive: true });
+      writeFileSync(BUILD_STAMP, `${new Date().toISOString()}\n`);
     }
+    await prepareDatabases(env);
     // services in the Redis registry, the gateways behind the supervisor's balancer (tools/platform/plan.ts)
     const { instances, balancer, releaseSets } = platformPlan(env, scale);
     await startSupervisor({
