@@ -1,3 +1,4 @@
+import { APP_NODE_FLAGS } from '@shopmesh/config';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -43,7 +44,7 @@ export function startInstance(
   mkdirSync(STATE_DIR, { recursive: true });
   const out = openSync(logFileOf(plan.id), 'a');
   const env = { ...plan.env, ...extraEnv };
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, `dist/apps/${app.name}/src/main.js`)], {
+  const child = spawn(process.execPath, [...APP_NODE_FLAGS, resolve(REPO_ROOT, `dist/apps/${app.name}/src/main.js`)], {
     cwd: REPO_ROOT,
     detached: true,
     stdio: ['ignore', out, out],

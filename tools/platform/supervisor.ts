@@ -1,3 +1,4 @@
+import { APP_NODE_FLAGS } from '@shopmesh/config';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -682,7 +683,7 @@ export class Supervisor {
     member.liveness.reset();
     const out = openSync(resolve(this.options.logDir, `${spec.id}.log`), 'a');
     // its own process group: a Ctrl-C or a signal to the supervisor's group does not reach it
-    const child = spawn(process.execPath, [this.scriptOf(spec.app, member.release.dist)], {
+    const child = spawn(process.execPath, [...APP_NODE_FLAGS, this.scriptOf(spec.app, member.release.dist)], {
       cwd: this.options.cwd,
       detached: true,
       stdio: ['ignore', out, out],

@@ -29,7 +29,15 @@ const say = (line: string): void => void process.stdout.write(`${line}\n`);
 const BUILD_STAMP = resolve(REPO_ROOT, '.run/build-stamp');
 
 /** What `npm run build` reads: the apps, the libraries, the compiler and Nest settings, the packages. */
-const BUILD_INPUTS = ['apps', 'libs', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json'];
+const BUILD_INPUTS = [
+  'apps',
+  'libs',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'nest-cli.json',
+];
 
 /** Newest modification time under `path` (a directory's own counts: a deleted file changes it). */
 function newestMtime(path: string): number {

@@ -25,3 +25,4 @@ export {
 export { edgeEnv, type EdgeConfig } from './edge-env';
 export { testOnlyEnv } from './test-only-env';
 export { tracingEnv, loadTracingConfig, DEFAULT_ZIPKIN_URL, type TracingConfig } from './tracing-env';
+export { APP_NODE_FLAGS } from './node-flags';

@@ -1,3 +1,4 @@
+import { APP_NODE_FLAGS } from '@shopmesh/config';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -41,11 +42,15 @@ export class AppProcess {
       throw new Error(`${this.app} is already running (pid ${this.child.pid})`);
     }
     const out = createWriteStream(this.logFile, { flags: 'a' });
-    const child = spawn(process.execPath, [...this.nodeArgs, resolve(REPO_ROOT, `dist/apps/${this.app}/src/main.js`)], {
-      env: { PATH: process.env.PATH ?? '', ...this.env },
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...APP_NODE_FLAGS, ...this.nodeArgs, resolve(REPO_ROOT, `dist/apps/${this.app}/src/main.js`)],
+      {
+        env: { PATH: process.env.PATH ?? '', ...this.env },
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout.pipe(out);
     child.stderr.pipe(out);
     this.child = child;
