@@ -1,4 +1,4 @@
-import { SERVICES, uses, type ServiceName } from '@shopmesh/config';
+import { APP_NODE_FLAGS, SERVICES, uses, type ServiceName } from '@shopmesh/config';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
@@ -75,7 +75,7 @@ function appContainer(app: ServiceName, mounts: IVolumeMount[]): IContainer {
   return {
     name: APP_CONTAINER,
     image: imageOf(app),
-    command: ['node', `dist/apps/${app}/src/main.js`],
+    command: ['node', ...APP_NODE_FLAGS, `dist/apps/${app}/src/main.js`],
     ports: [
       { name: 'http', containerPort: decl.httpPort, protocol: 'TCP' },
       ...('tcpPort' in decl ? [{ name: 'rpc', containerPort: decl.tcpPort, protocol: 'TCP' as const }] : []),
