@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CorrelationContext } from '@shopmesh/logging';
-import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { processTraced } from '@shopmesh/tracing';
 import type { DataSource } from 'typeorm';
 import { backoffDelay } from './backoff';
@@ -297,40 +297,29 @@ export class IdempotentConsumer {
     }
   }
 
-  private async consume(
+  /**
+   * One message in its own transaction (in its span), retried in place; `firstAttempt`: how its
+   * first attempt, in a chunk, failed.
+   */
+  private consume(
     topic: string,
     partition: number,
     message: KafkaMessage,
     heartbeat: () => Promise<void>,
     firstAttempt?: { error: unknown },
   ): Promise<void> {
-    await processTraced({ topic, partition, ...message }, () =>
-      this.consumeOne(topic, partition, message, heartbeat, firstAttempt),
+    return processTraced({ topic, partition, ...message }, () =>
+      this.consumeAlone(topic, partition, message, heartbeat, firstAttempt),
     );
   }
 
-  /** One message in its own transaction, retried in place; `firstAttempt`: how its first attempt (in a chunk) failed. */
-  private async consumeOne(
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    heartbeat: () => Promise<void>,
-    firstAttempt?: { error: unknown },
+  private async consumeAlone(
+    ...[topic, partition, message, heartbeat, firstAttempt]: Parameters<IdempotentConsumer['consume']>
   ): Promise<void> {
     const started = performance.now();
     const envelope = this.parse(message.value);
     if (!envelope) {
-      await this.deadLetter(
-        started,
-        topic,
-        partition,
-        message.offset,
-        message.key,
-        message.value,
-        message.headers,
-        'malformed envelope',
-        1,
-      );
+      await this.deadLetter(started, topic, partition, message, 'malformed envelope', 1);
       return;
     }
     const apply = async (): Promise<{ error: unknown } | undefined> => {
@@ -349,17 +338,7 @@ export class IdempotentConsumer {
       if (!retriable || attempt >= this.options.maxAttempts || this.stopping) {
         if (this.stopping && retriable) throw error; // not committed: redelivered after restart
         const reason = error instanceof Error ? error.message : String(error);
-        await this.deadLetter(
-          started,
-          topic,
-          partition,
-          message.offset,
-          message.key,
-          message.value,
-          message.headers,
-          reason,
-          attempt,
-        );
+        await this.deadLetter(started, topic, partition, message, reason, attempt);
         return;
       }
       this.onOutcome('retried', topic);
@@ -400,10 +379,7 @@ export class IdempotentConsumer {
     started: number,
     topic: string,
     partition: number,
-    offset: string,
-    key: Buffer | null,
-    value: Buffer | null,
-    headers: IHeaders | undefined,
+    { offset, key, value, headers }: KafkaMessage,
     reason: string,
     attempts: number,
   ): Promise<void> {
