@@ -1,5 +1,4 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { ReadinessChecks } from './readiness-checks';
@@ -17,7 +16,6 @@ const DRAINING: HealthCheckResult = {
  * process because its database is down helps nobody). `GET /health/ready`: every dependency
  * this app really uses, each named in the answer; 503 while any is down or while draining.
  */
-@ApiExcludeController()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,4 +1,5 @@
 export { HealthModule } from './health.module';
+export { HealthController } from './health.controller';
 export type { HealthOptions } from './health-options';
 export { ShutdownState } from './shutdown-state';
 export { ReadinessRegistry } from './readiness-registry';

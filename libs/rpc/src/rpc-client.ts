@@ -274,7 +274,6 @@ export class RpcClient {
     message: RpcMessage,
     remainingMs: number,
   ): Promise<{ ok: true; value: unknown } | { ok: false; failure: Failure }> {
-    const labels = { target: this.target, instance: instance.address };
     const meters = this.metrics && this.metersOf(instance);
     const started = performance.now();
     instance.outstanding += 1;
@@ -289,7 +288,7 @@ export class RpcClient {
       if (known) {
         instance.breaker.onSuccess(); // the instance answered: it is healthy
         outcome = 'error';
-        this.metrics?.rpcClientErrors.inc({ ...labels, pattern, code: known.code });
+        this.countError(instance, pattern, known.code);
         throw known;
       }
       const failure = classify(error);
@@ -297,16 +296,16 @@ export class RpcClient {
       // a connection that timed out or broke is suspect (a hung peer keeps it open): the next call reconnects
       if (failure !== 'refused') void instance.proxy.close();
       outcome = failure === 'timeout' ? 'timeout' : 'unavailable';
-      this.metrics?.rpcClientErrors.inc({
-        ...labels,
-        pattern,
-        code: failure === 'timeout' ? 'UPSTREAM.TIMEOUT' : 'UPSTREAM.UNAVAILABLE',
-      });
+      this.countError(instance, pattern, failure === 'timeout' ? 'UPSTREAM.TIMEOUT' : 'UPSTREAM.UNAVAILABLE');
       return { ok: false, failure };
     } finally {
       instance.outstanding -= 1;
       meters?.duration(pattern, outcome).observe((performance.now() - started) / 1000);
     }
+  }
+
+  private countError(instance: Instance, pattern: string, code: string): void {
+    this.metrics?.rpcClientErrors.inc({ target: this.target, instance: instance.address, pattern, code });
   }
 
   /** The instance's duration series, one per pattern and outcome, made once each. */

@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { HealthController } from '@shopmesh/health';
+import { MetricsController } from '@shopmesh/metrics';
+import { ApiExcludeController, DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
@@ -14,8 +16,16 @@ function markPublicOperations(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+/**
+ * The chassis' probes and scrape endpoint are for operators, not API clients. They are left out here
+ * rather than decorated in `libs/`: `@nestjs/swagger` is ESM with ~550 modules (es-toolkit's among them)
+ * that no service without an OpenAPI document should load (about 9 MB of each service's idle RSS).
+ */
+const OPERATOR_CONTROLLERS = [HealthController, MetricsController];
+
 /** OpenAPI document at `/docs-json`, Swagger UI at `/docs`. */
 export function setupOpenApi(app: INestApplication): void {
+  for (const controller of OPERATOR_CONTROLLERS) ApiExcludeController()(controller);
   const config = new DocumentBuilder()
     .setTitle('ShopMesh API')
     .setDescription(
