@@ -13,10 +13,17 @@ export interface AppSpec {
     /** The variable its callers read the instance list from (static discovery). */
     addressesVar: string;
   };
-  /** Compiled scripts run before start, if the app owns a database / has demo data. */
+  /**
+   * Compiled scripts run before start, if the app owns a database / has demo data, and the function
+   * each exports (`migrateCatalog`, `seedCatalog`) that `up` calls in its own process.
+   */
   migrate?: string;
+  migrateExport?: string;
   seed?: string;
+  seedExport?: string;
 }
+
+const capitalised = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
 
 const specOf = (name: ServiceName): AppSpec => {
   const decl = SERVICES[name];
@@ -28,8 +35,12 @@ const specOf = (name: ServiceName): AppSpec => {
       'tcpPort' in decl
         ? { tcpPortVar: names.tcpPort, advertisedVar: names.advertisedAddress, addressesVar: names.addresses }
         : undefined,
-    migrate: uses(name, 'postgres') ? `dist/apps/${name}/src/database/migrate.js` : undefined,
-    seed: 'seed' in decl && decl.seed ? `dist/apps/${name}/src/seed/seed.js` : undefined,
+    ...(uses(name, 'postgres')
+      ? { migrate: `dist/apps/${name}/src/database/migrate.js`, migrateExport: `migrate${capitalised(name)}` }
+      : {}),
+    ...('seed' in decl && decl.seed
+      ? { seed: `dist/apps/${name}/src/seed/seed.js`, seedExport: `seed${capitalised(name)}` }
+      : {}),
   };
 };
 

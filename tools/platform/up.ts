@@ -66,13 +66,13 @@ function buildIsCurrent(): boolean {
 }
 
 /** The function a built migration or seed module exports (`migrateOrders`, `seedCatalog`…). */
-async function exportedFunction<T>(script: string, prefix: 'migrate' | 'seed'): Promise<T> {
+async function exportedFunction<T>(script: string, name: string | undefined): Promise<T> {
   const loaded = (await import(pathToFileURL(resolve(REPO_ROOT, script)).href)) as Record<string, unknown>;
   // a CommonJS module's exports, as named exports or under `default`
   const exports = { ...(loaded.default as Record<string, unknown> | undefined), ...loaded };
-  const found = Object.entries(exports).find(([name, value]) => name.startsWith(prefix) && typeof value === 'function');
-  if (!found) throw new Error(`${script} exports no ${prefix}… function`);
-  return found[1] as T;
+  const found = name === undefined ? undefined : exports[name];
+  if (typeof found !== 'function') throw new Error(`${script} exports no function ${name}`);
+  return found as T;
 }
 
 /**
@@ -85,14 +85,17 @@ async function prepareDatabases(env: Record<string, string>): Promise<void> {
   await Promise.all(
     APPS.map(async (app) => {
       if (app.migrate) {
-        const migrate = await exportedFunction<(source: Record<string, string>) => Promise<string[]>>(app.migrate, 'migrate');
+        const migrate = await exportedFunction<(source: Record<string, string>) => Promise<string[]>>(
+          app.migrate,
+          app.migrateExport,
+        );
         const applied = await migrate(env).catch((error: unknown) => {
           throw new Error(`${app.name} migrations failed: ${error instanceof Error ? error.message : String(error)}`);
         });
         say(`${app.name}: ${applied.length} migration(s) applied`);
       }
       if (app.seed) {
-        const seed = await exportedFunction<(source: Record<string, string>) => Promise<number>>(app.seed, 'seed');
+        const seed = await exportedFunction<(source: Record<string, string>) => Promise<number>>(app.seed, app.seedExport);
         const created = await seed(env).catch((error: unknown) => {
           throw new Error(`${app.name} demo data failed: ${error instanceof Error ? error.message : String(error)}`);
         });

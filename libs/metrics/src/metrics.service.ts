@@ -1,3 +1,4 @@
+import { droppedSpans } from '@shopmesh/tracing';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -45,6 +46,17 @@ export class Metrics {
     help: 'RPC calls that failed, by target, instance, pattern and error code.',
     labelNames: ['target', 'instance', 'pattern', 'code'] as const,
     registers: [this.registry],
+  });
+
+  /** Read from the tracing exporter at scrape time. */
+  readonly tracingDropped = new Counter({
+    name: 'tracing_spans_dropped_total',
+    help: 'Spans made and not delivered to the trace store (it was busy, slow or down).',
+    registers: [this.registry],
+    collect() {
+      this.reset();
+      this.inc(droppedSpans());
+    },
   });
 
   private readonly breakers = new Set<() => Iterable<BreakerReading>>();

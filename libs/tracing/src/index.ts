@@ -1,4 +1,5 @@
-export { startTracing, stopTracing } from './start-tracing';
+export { droppedSpans, startTracing, stopTracing } from './start-tracing';
+export { BoundedZipkinExporter, toZipkinSpan, type ZipkinExporterOptions, type ZipkinSpanJson } from './zipkin-exporter';
 export { traceService } from './service-tracing';
 export {
   RPC_SYSTEM,

@@ -1,7 +1,6 @@
 import { context, propagation, ProxyTracerProvider, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
@@ -10,11 +9,18 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { TracingConfig } from '@shopmesh/config';
+import { BoundedZipkinExporter } from './zipkin-exporter';
 
 /** Probes and scrapes: not worth a trace each (they come every few seconds). */
 const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 
 let provider: TracerProvider | undefined;
+let dropped = 0;
+
+/** Spans this process made and could not deliver (Zipkin busy, slow or down) since it started. */
+export function droppedSpans(): number {
+  return dropped;
+}
 
 /** The API's no-op provider: what a proxy with no provider registered delegates to. */
 const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
@@ -35,12 +41,20 @@ export function tracingOn(): boolean {
  * run before Nest, pg, ioredis or kafkajs are required: each app's `main.ts` imports its
  * `tracing.ts` first. With exporter `none` nothing is installed and the OpenTelemetry API is a no-op.
  *
- * Export never slows the app down: spans queue in memory (at most 2048; beyond, new ones are
- * dropped) and a background batch posts them; an unreachable Zipkin costs failed posts, nothing else.
+ * Export never slows the app down, and its memory is bounded: spans queue in memory (at most 2048;
+ * beyond, new ones are dropped), a background batch posts them, at most two posts in flight, each
+ * abandoned after 10 s (see BoundedZipkinExporter); an unreachable or hung Zipkin costs dropped spans
+ * (`tracing_spans_dropped_total`), nothing else.
  */
 export function startTracing(service: string, config: TracingConfig): void {
   if (config.exporter === 'none' || provider) return;
-  const exporter = new ZipkinExporter({ url: `${config.zipkinUrl}/api/v2/spans`, serviceName: service });
+  const exporter = new BoundedZipkinExporter({
+    url: `${config.zipkinUrl}/api/v2/spans`,
+    serviceName: service,
+    onDrop: (spans) => {
+      dropped += spans;
+    },
+  });
   provider = new TracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),

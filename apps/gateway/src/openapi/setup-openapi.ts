@@ -19,7 +19,7 @@ function markPublicOperations(document: OpenAPIObject): OpenAPIObject {
 /**
  * The chassis' probes and scrape endpoint are for operators, not API clients. They are left out here
  * rather than decorated in `libs/`: `@nestjs/swagger` is ESM with ~550 modules (es-toolkit's among them)
- * that no service without an OpenAPI document should load (about 9 MB of each service's idle RSS).
+ * that no service without an OpenAPI document should load (4–6 MB of each service's idle RSS, BENCHMARKS.md).
  */
 const OPERATOR_CONTROLLERS = [HealthController, MetricsController];
 
