@@ -153,17 +153,16 @@ export class OutboxRelay {
    */
   async publishPending(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      // one round trip: the lanes this relay could lock (MATERIALIZED: the volatile lock calls run
-      // once per lane, in their own step), then their oldest rows; a row is only ever claimed from a
-      // lane whose lock this transaction holds
+      const lanes = await manager.query<Array<{ lane: number }>>(
+        `SELECT lane FROM (SELECT DISTINCT lane FROM outbox WHERE published_at IS NULL) pending
+          WHERE pg_try_advisory_xact_lock($1, lane)`,
+        [LOCK_NAMESPACE],
+      );
+      if (lanes.length === 0) return 0;
       const rows = await manager.query<OutboxRow[]>(
-        `WITH locked AS MATERIALIZED (
-           SELECT lane FROM (SELECT DISTINCT lane FROM outbox WHERE published_at IS NULL) pending
-            WHERE pg_try_advisory_xact_lock($1, lane))
-         SELECT position, topic, message_key, envelope, headers FROM outbox
-          WHERE lane IN (SELECT lane FROM locked) AND published_at IS NULL
-          ORDER BY position LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [LOCK_NAMESPACE, this.options.batchSize],
+        `SELECT position, topic, message_key, envelope, headers FROM outbox
+          WHERE lane = ANY($1::smallint[]) AND published_at IS NULL ORDER BY position LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [lanes.map((l) => l.lane), this.options.batchSize],
       );
       if (rows.length === 0) return 0;
       await this.send(rows);
