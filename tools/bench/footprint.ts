@@ -1,6 +1,7 @@
 /**
  * `npm run bench:footprint` (after `npm run up` with the per-IP rate limits raised, as for any load run:
- * `RATE_LIMIT_REGISTER_LIMIT=100000 RATE_LIMIT_LOGIN_LIMIT=100000 npm run up`): the memory of every app instance the supervisor
+ * `RATE_LIMIT_<POLICY>_LIMIT=100000` in `.env` for login, register, auth, read and write, the `sed` line of
+ * docs/chaos.md; the load is one client IP): the memory of every app instance the supervisor
  * runs, idle, then under `npm run load` for `BENCH_LOAD_DURATION` (default 10m) at `BENCH_LOAD_RATE`
  * sessions/s (default 20), then a minute after the load (`BENCH_AFTER_SECONDS`, default 60): resident
  * set (`/proc/<pid>/status` VmRSS) and V8's heap (used and total, from each app's `/metrics`), so that
