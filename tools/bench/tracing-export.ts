@@ -17,7 +17,7 @@ import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { REPO_ROOT } from '@shopmesh/testing';
-import { BoundedZipkinExporter } from '@shopmesh/tracing';
+import { BoundedZipkinExporter, SPAN_BATCHING } from '@shopmesh/tracing';
 import { runBench } from './run-bench';
 
 const SPANS_PER_SECOND = Number(process.env.BENCH_SPANS_PER_SECOND ?? 1000);
@@ -57,15 +57,7 @@ async function child(variant: Variant): Promise<void> {
       : new BoundedZipkinExporter({ url, serviceName: 'orders', onDrop: (n) => (dropped += n) });
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'orders' }),
-    spanProcessors: [
-      new BatchSpanProcessor({
-        exporter,
-        maxQueueSize: 2048,
-        maxExportBatchSize: 512,
-        scheduledDelayMillis: 1000,
-        exportTimeoutMillis: 5000,
-      }),
-    ],
+    spanProcessors: [new BatchSpanProcessor({ exporter, ...SPAN_BATCHING })],
   });
   const tracer = provider.getTracer('bench');
   const heapBefore = usedHeapAfterGc();

@@ -1,4 +1,4 @@
-export { droppedSpans, startTracing, stopTracing } from './start-tracing';
+export { SPAN_BATCHING, droppedSpans, startTracing, stopTracing } from './start-tracing';
 export { BoundedZipkinExporter, toZipkinSpan, type ZipkinExporterOptions, type ZipkinSpanJson } from './zipkin-exporter';
 export { traceService } from './service-tracing';
 export {

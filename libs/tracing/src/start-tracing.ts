@@ -14,6 +14,14 @@ import { BoundedZipkinExporter } from './zipkin-exporter';
 /** Probes and scrapes: not worth a trace each (they come every few seconds). */
 const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 
+/** How the apps batch spans for export (at most 2048 queued, a post of up to 512 every second). */
+export const SPAN_BATCHING = {
+  maxQueueSize: 2048,
+  maxExportBatchSize: 512,
+  scheduledDelayMillis: 1000,
+  exportTimeoutMillis: 5000,
+} as const;
+
 let provider: TracerProvider | undefined;
 let dropped = 0;
 
@@ -58,15 +66,7 @@ export function startTracing(service: string, config: TracingConfig): void {
   provider = new TracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
-    spanProcessors: [
-      new BatchSpanProcessor({
-        exporter,
-        maxQueueSize: 2048,
-        maxExportBatchSize: 512,
-        scheduledDelayMillis: 1000,
-        exportTimeoutMillis: 5000,
-      }),
-    ],
+    spanProcessors: [new BatchSpanProcessor({ exporter, ...SPAN_BATCHING })],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
