@@ -51,7 +51,7 @@ export class Metrics {
   /** Read from the tracing exporter at scrape time. */
   readonly tracingDropped = new Counter({
     name: 'tracing_spans_dropped_total',
-    help: 'Spans made and not delivered to the trace store (it was busy, slow or down).',
+    help: 'Spans the exporter could not deliver to the trace store (refused, no answer within 10 s, or two posts still in flight).',
     registers: [this.registry],
     collect() {
       this.reset();

@@ -25,7 +25,10 @@ export const SPAN_BATCHING = {
 let provider: TracerProvider | undefined;
 let dropped = 0;
 
-/** Spans this process made and could not deliver (Zipkin busy, slow or down) since it started. */
+/**
+ * Spans the exporter of this process could not deliver (Zipkin refused, slow or busy) since it started;
+ * not those the batch queue dropped when full (the BatchSpanProcessor does not say).
+ */
 export function droppedSpans(): number {
   return dropped;
 }
