@@ -39,21 +39,23 @@ export interface ZipkinSpanJson {
   annotations?: Array<{ timestamp: number; value: string }>;
 }
 
+/** Zipkin tags are strings: numbers, booleans and arrays as JSON. */
+function putAttributes(tags: Record<string, string>, attributes: Attributes): void {
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null) continue;
+    tags[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+}
+
 function tagsOf(span: ReadableSpan): Record<string, string> {
   const tags: Record<string, string> = {};
-  const put = (attributes: Attributes): void => {
-    for (const [key, value] of Object.entries(attributes)) {
-      if (value === undefined || value === null) continue;
-      tags[key] = typeof value === 'string' ? value : JSON.stringify(value); // numbers, booleans, arrays
-    }
-  };
-  put(span.attributes);
+  putAttributes(tags, span.attributes);
   if (span.status.code !== SpanStatusCode.UNSET) tags['otel.status_code'] = SpanStatusCode[span.status.code];
   if (span.status.code === SpanStatusCode.ERROR && span.status.message) tags.error = span.status.message;
   if (span.droppedAttributesCount) tags['otel.dropped_attributes_count'] = String(span.droppedAttributesCount);
   if (span.droppedEventsCount) tags['otel.dropped_events_count'] = String(span.droppedEventsCount);
   if (span.droppedLinksCount) tags['otel.dropped_links_count'] = String(span.droppedLinksCount);
-  put(span.resource.attributes);
+  putAttributes(tags, span.resource.attributes);
   return tags;
 }
 
